@@ -1,0 +1,31 @@
+//! `git credcheck` / `git-credcheck doctor`: every push URL of every remote, no push running.
+
+use super::{emit, Setup};
+use crate::cli::DoctorArgs;
+use crate::facts::Stage;
+use anyhow::bail;
+
+pub(crate) fn run(args: &DoctorArgs) -> anyhow::Result<bool> {
+    let setup = Setup::new(args.output.today.as_deref())?;
+    let Some(repo) = &setup.repo else { bail!("not a git repository (or any parent up to the filesystem root)") };
+    if repo.ownership_refused {
+        let dir = repo.work_tree.as_ref().unwrap_or(&repo.git_dir);
+        bail!(
+            "git refuses this repository (detected dubious ownership: it belongs to another user), so no push can run here; \
+             if you trust it: git config --global --add safe.directory '{}'",
+            dir.display()
+        );
+    }
+    let remotes = match &args.remote {
+        Some(r) => {
+            if setup.git_config.remote_names().iter().all(|n| n != r) && !crate::facts::url::looks_like_url(r) {
+                bail!("no remote named `{r}`");
+            }
+            vec![r.clone()]
+        }
+        None => setup.git_config.remote_names(),
+    };
+    let facts = setup.facts(Stage::Doctor, remotes, None);
+    let report = setup.report(&facts);
+    emit(&args.output, &facts, &report, false)
+}

@@ -1,0 +1,109 @@
+//! Entry points: each turns its invocation into facts, runs the rules and returns a
+//! report and an exit code. The pipeline is the same for all: read git's configuration
+//! once, gather facts once, judge, render.
+
+pub(crate) mod doctor;
+pub(crate) mod guard;
+pub(crate) mod hook;
+pub(crate) mod install;
+
+use crate::cli::OutputArgs;
+use crate::date::Date;
+use crate::facts::{self, gitconfig, Ctx, Facts, Stage};
+use crate::render::{self, Format, Report, Style};
+use anyhow::Context as _;
+use std::io::Write;
+
+/// What every run starts from.
+pub(crate) struct Setup {
+    pub ctx: Ctx,
+    pub git_config: gitconfig::Config,
+    pub repo: Option<facts::Repo>,
+    pub settings: crate::config::Config,
+    pub today: Date,
+}
+
+impl Setup {
+    pub(crate) fn new(today: Option<&str>) -> anyhow::Result<Setup> {
+        let ctx = Ctx::from_process();
+        let git_config = gitconfig::Config::read(&ctx.git).context("reading git's configuration")?;
+        let repo = facts::discover_repo(&git_config);
+        let settings = crate::config::Config::load(&crate::config::user_dir(&ctx), repo.as_ref().and_then(|r| r.work_tree.as_deref()))
+            .context("reading the git-credcheck configuration")?;
+        let today = match today.map(str::to_owned).or_else(|| std::env::var("GIT_CREDCHECK_TODAY").ok()) {
+            Some(s) => Date::parse(&s).with_context(|| format!("`{s}` is not a YYYY-MM-DD date"))?,
+            None => Date::today_utc(),
+        };
+        Ok(Setup { ctx, git_config, repo, settings, today })
+    }
+
+    /// Gathers the facts of `remotes`.
+    pub(crate) fn facts(&self, stage: Stage, remotes: Vec<String>, authenticated_url: Option<&str>) -> Facts {
+        let req = facts::Request { remotes, authenticated_url, hosts: &self.settings.hosts };
+        Facts {
+            today: self.today,
+            stage,
+            env: self.ctx.env.clone(),
+            repo: self.repo.clone(),
+            remotes: facts::gather_remotes(&self.ctx, &self.git_config, &req),
+            pushed: None,
+            rejected: None,
+        }
+    }
+
+    pub(crate) fn report(&self, facts: &Facts) -> Report {
+        Report {
+            diagnostics: crate::rules::run(facts, &self.settings),
+            unused_suppressions: self.settings.unused_suppressions(facts),
+            root: self.repo.as_ref().and_then(|r| r.work_tree.clone()),
+            notes: notes(facts),
+        }
+    }
+}
+
+/// Guard status per HTTPS push URL, for people.
+fn notes(facts: &Facts) -> Vec<String> {
+    use crate::facts::credential::GuardState;
+    let mut out = Vec::new();
+    let https: Vec<_> = facts.push_urls().filter_map(|u| u.https.as_ref().map(|h| (u, h))).collect();
+    if !https.is_empty() && https.iter().all(|(_, h)| h.guard == GuardState::NotInstalled) {
+        out.push("credential guard: not installed (`git-credcheck install --guard` stops doomed credentials before git sends them)".to_owned());
+        return out;
+    }
+    for (u, h) in https {
+        let state = match h.guard {
+            GuardState::Active => "active",
+            GuardState::AfterOtherHelpers => "installed, after other helpers",
+            GuardState::Reset => "NOT active (removed by a later `helper =` reset)",
+            GuardState::NotInstalled => "not installed",
+        };
+        out.push(format!("credential guard for remote `{}` ({}): {state}", u.remote, u.url.display));
+    }
+    out
+}
+
+/// Writes facts or a report as the output arguments ask; returns whether errors were found.
+pub(crate) fn emit(out_args: &OutputArgs, facts: &Facts, report: &Report, hook: bool) -> anyhow::Result<bool> {
+    if out_args.verbose {
+        eprintln!("{}", serde_json::to_string_pretty(facts)?);
+    }
+    if out_args.facts {
+        let mut stdout = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut stdout, facts)?;
+        writeln!(stdout)?;
+        return Ok(report.has_errors());
+    }
+    let format = out_args.format.unwrap_or(Format::Human);
+    if format == Format::Human && hook {
+        let mut err = std::io::stderr().lock();
+        let style = Style { color: render::use_color(std::io::IsTerminal::is_terminal(&std::io::stderr())), quiet: out_args.quiet, hook };
+        if !report.diagnostics.is_empty() {
+            render::render(format, report, style, &mut err)?;
+        }
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        let style = Style { color: render::use_color(std::io::IsTerminal::is_terminal(&std::io::stdout())), quiet: out_args.quiet, hook };
+        render::render(format, report, style, &mut stdout)?;
+    }
+    Ok(report.has_errors())
+}

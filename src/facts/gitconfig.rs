@@ -1,0 +1,290 @@
+//! git's configuration, read the way git reads it: by asking git once.
+//!
+//! `git config --list -z --show-origin --show-scope` applies every rule git has (system
+//! file location of the `git` on PATH, includes and `includeIf`, `GIT_CONFIG_PARAMETERS`
+//! from `git -c`, `GIT_CONFIG_GLOBAL`/`NOSYSTEM`) in one process, which costs about
+//! what opening the repository with gix costs and leaves no gap between our view and
+//! git's (git-mechanics.md lists the gaps gix has). Line numbers, which git does not
+//! print, are found by scanning the origin file only for entries a finding cites.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum Scope {
+    System,
+    Global,
+    Local,
+    Worktree,
+    Command,
+    Unknown,
+}
+
+impl Scope {
+    fn parse(s: &str) -> Scope {
+        match s {
+            "system" => Scope::System,
+            "global" => Scope::Global,
+            "local" => Scope::Local,
+            "worktree" => Scope::Worktree,
+            "command" => Scope::Command,
+            _ => Scope::Unknown,
+        }
+    }
+
+    /// The `git config` flag that writes to this scope.
+    pub(crate) fn flag(self) -> &'static str {
+        match self {
+            Scope::System => "--system",
+            Scope::Global => "--global",
+            Scope::Worktree => "--worktree",
+            _ => "--local",
+        }
+    }
+}
+
+/// Where a configuration value came from: what a finding cites and SARIF points at.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Source {
+    pub scope: Scope,
+    /// The file (absolute where git gave one), or `None` for `git -c` / the environment.
+    pub file: Option<PathBuf>,
+    pub line: Option<u32>,
+    /// The key as written in `git config` syntax (`credential.https://h.helper`).
+    pub key: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub scope: Scope,
+    pub file: Option<PathBuf>,
+    /// Section, lower case.
+    pub section: String,
+    /// Subsection, as written (case matters).
+    pub subsection: Option<String>,
+    /// Variable name, lower case.
+    pub name: String,
+    /// `None` for a bare `key` line (boolean true).
+    pub value: Option<String>,
+}
+
+impl Entry {
+    pub(crate) fn key(&self) -> String {
+        match &self.subsection {
+            Some(sub) => format!("{}.{}.{}", self.section, sub, self.name),
+            None => format!("{}.{}", self.section, self.name),
+        }
+    }
+
+    pub(crate) fn source(&self) -> Source {
+        Source { scope: self.scope, file: self.file.clone(), line: self.line(), key: self.key() }
+    }
+
+    /// The 1-based line of this entry in its file: the first line in the right section
+    /// that sets this variable to this value. Best effort; `None` when not found.
+    fn line(&self) -> Option<u32> {
+        let text = std::fs::read(self.file.as_ref()?).ok()?;
+        let text = String::from_utf8_lossy(&text);
+        let mut in_section = false;
+        for (i, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if let Some(header) = line.strip_prefix('[') {
+                let header = header.split(']').next().unwrap_or("");
+                in_section = header_matches(header, &self.section, self.subsection.as_deref());
+                // `[section] key = value` on one line.
+                let after = line.split_once(']').map(|x| x.1.trim()).unwrap_or("");
+                if in_section && !after.is_empty() && self.matches_line(after) {
+                    return Some(i as u32 + 1);
+                }
+                continue;
+            }
+            if in_section && self.matches_line(line) {
+                return Some(i as u32 + 1);
+            }
+        }
+        None
+    }
+
+    fn matches_line(&self, line: &str) -> bool {
+        let (k, v) = match line.split_once('=') {
+            Some((k, v)) => (k.trim(), Some(unquote(v.trim()))),
+            None => (line, None),
+        };
+        if !k.eq_ignore_ascii_case(&self.name) {
+            return false;
+        }
+        match (&self.value, v) {
+            (Some(want), Some(got)) => got == *want || got.trim() == want.trim(),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+}
+
+fn unquote(v: &str) -> String {
+    let v = v.split(" #").next().unwrap_or(v).split(" ;").next().unwrap_or(v);
+    v.replace('"', "")
+}
+
+fn header_matches(header: &str, section: &str, subsection: Option<&str>) -> bool {
+    let (sec, sub) = match header.split_once(char::is_whitespace) {
+        Some((s, rest)) => (s, Some(rest.trim().trim_matches('"').replace("\\\"", "\"").replace("\\\\", "\\"))),
+        None => match header.split_once('.') {
+            // Deprecated `[section.subsection]` syntax: subsection is lower-cased by git.
+            Some((s, sub)) => (s, Some(sub.to_ascii_lowercase())),
+            None => (header, None),
+        },
+    };
+    sec.eq_ignore_ascii_case(section) && sub.as_deref() == subsection
+}
+
+/// Every configuration entry git sees, in the order git sees them.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Config {
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Error {
+    #[error("could not run git: {0}")]
+    Spawn(#[from] std::io::Error),
+    #[error("`git config --list` did not finish within {0:?}")]
+    Timeout(Duration),
+    #[error("`git config --list` failed: {0}")]
+    Failed(String),
+}
+
+impl Config {
+    /// Asks git for its configuration as seen from the current directory.
+    pub(crate) fn read(git: &str) -> Result<Config, Error> {
+        let deadline = Duration::from_secs(10);
+        let out = crate::process::run(git, &["config", "--list", "-z", "--show-origin", "--show-scope"], b"", deadline)?;
+        if out.timed_out {
+            return Err(Error::Timeout(deadline));
+        }
+        if !out.success() {
+            let msg = String::from_utf8_lossy(&out.stderr);
+            let first = msg.lines().find(|l| !l.trim().is_empty()).unwrap_or("no message");
+            return Err(Error::Failed(crate::redact::text(first)));
+        }
+        let cwd = std::env::current_dir().unwrap_or_default();
+        Ok(Config::parse(&out.stdout, &cwd))
+    }
+
+    /// Parses `git config --list -z --show-origin --show-scope` output.
+    pub(crate) fn parse(raw: &[u8], cwd: &Path) -> Config {
+        let mut entries = Vec::new();
+        let mut fields = raw.split(|b| *b == 0);
+        while let (Some(scope), Some(origin), Some(kv)) = (fields.next(), fields.next(), fields.next()) {
+            if scope.is_empty() && origin.is_empty() {
+                break;
+            }
+            let scope = Scope::parse(&String::from_utf8_lossy(scope));
+            let origin = String::from_utf8_lossy(origin);
+            let file = origin.strip_prefix("file:").map(|p| {
+                let p = PathBuf::from(p);
+                if p.is_absolute() { p } else { cwd.join(p) }
+            });
+            let kv = String::from_utf8_lossy(kv);
+            let (key, value) = match kv.split_once('\n') {
+                Some((k, v)) => (k.to_owned(), Some(v.to_owned())),
+                None => (kv.into_owned(), None),
+            };
+            let Some((section, rest)) = key.split_once('.') else { continue };
+            let (subsection, name) = match rest.rsplit_once('.') {
+                Some((sub, name)) => (Some(sub.to_owned()), name.to_owned()),
+                None => (None, rest.to_owned()),
+            };
+            entries.push(Entry {
+                scope,
+                file,
+                section: section.to_ascii_lowercase(),
+                subsection,
+                name: name.to_ascii_lowercase(),
+                value,
+            });
+        }
+        Config { entries }
+    }
+
+    /// All entries of `section.name` without subsection, in order.
+    pub(crate) fn all<'a>(&'a self, section: &'a str, name: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.entries.iter().filter(move |e| e.section == section && e.subsection.is_none() && e.name == name)
+    }
+
+    fn find_last(&self, section: &str, sub: Option<&str>, name: &str) -> Option<&Entry> {
+        self.entries.iter().rev().find(|e| e.section == section && e.subsection.as_deref() == sub && e.name == name)
+    }
+
+    /// The last value of `section.name` (git's "last one wins").
+    pub(crate) fn last(&self, section: &str, name: &str) -> Option<&Entry> {
+        self.find_last(section, None, name)
+    }
+
+    pub(crate) fn last_sub(&self, section: &str, sub: &str, name: &str) -> Option<&Entry> {
+        self.find_last(section, Some(sub), name)
+    }
+
+    pub(crate) fn value(&self, section: &str, name: &str) -> Option<&str> {
+        self.last(section, name).and_then(|e| e.value.as_deref())
+    }
+
+    /// Names of all remotes, in first-seen order.
+    pub(crate) fn remote_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for e in &self.entries {
+            if e.section == "remote" {
+                if let Some(sub) = &e.subsection {
+                    if !names.contains(sub) && (e.name == "url" || e.name == "pushurl") {
+                        names.push(sub.clone());
+                    }
+                }
+            }
+        }
+        names
+    }
+}
+
+pub(crate) fn parse_bool(v: Option<&str>) -> bool {
+    match v {
+        None => true,
+        Some(v) => matches!(v.trim().to_ascii_lowercase().as_str(), "true" | "yes" | "on" | "1"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_list_output() {
+        let raw = b"global\0file:/h/.gitconfig\0credential.helper\nstore\0local\0file:.git/config\0credential.https://Host.example/x.helper\n\0command\0command line:\0core.bare\0";
+        let c = Config::parse(raw, Path::new("/repo"));
+        assert_eq!(c.entries.len(), 3);
+        assert_eq!(c.entries[0].value.as_deref(), Some("store"));
+        assert_eq!(c.entries[1].subsection.as_deref(), Some("https://Host.example/x"));
+        assert_eq!(c.entries[1].value.as_deref(), Some(""));
+        assert_eq!(c.entries[1].file.as_deref(), Some(Path::new("/repo/.git/config")));
+        assert_eq!(c.entries[2].value, None);
+        assert_eq!(c.entries[2].scope, Scope::Command);
+        assert!(parse_bool(c.last("core", "bare").expect("set").value.as_deref()));
+    }
+
+    #[test]
+    fn finds_lines() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let f = dir.path().join("config");
+        std::fs::write(&f, "[core]\n\tbare = false\n[credential \"https://h\"]\n\thelper = store\n\thelper = \"cache --timeout 1\"\n").expect("write");
+        let e = Entry {
+            scope: Scope::Local,
+            file: Some(f),
+            section: "credential".into(),
+            subsection: Some("https://h".into()),
+            name: "helper".into(),
+            value: Some("cache --timeout 1".into()),
+        };
+        assert_eq!(e.source().line, Some(5));
+    }
+}

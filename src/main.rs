@@ -1,0 +1,135 @@
+//! git-credcheck: checks how `git push` will authenticate and says exactly what to fix.
+//!
+//! `main` parses the command line, runs one entry point inside a panic boundary, and maps
+//! the outcome to an exit code: 0 clean, 1 error-level findings, 2 the tool failed. The
+//! hooks never fail a push because git-credcheck itself failed (unless configured to),
+//! and the guard answers nothing on failure.
+
+mod cli;
+mod config;
+mod date;
+mod entry;
+mod facts;
+mod process;
+mod provider;
+mod redact;
+mod render;
+mod rules;
+mod secret;
+
+use clap::Parser;
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+static PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+enum Kind {
+    Report,
+    Hook,
+    Guard,
+    Other,
+}
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        if let Ok(mut p) = PANIC.lock() {
+            *p = Some(format!("{}{at}", redact::text(&msg)));
+        }
+    }));
+    let kind = match &cli.command {
+        None | Some(cli::Command::Doctor(_)) => Kind::Report,
+        Some(cli::Command::Hook(_)) => Kind::Hook,
+        Some(cli::Command::Guard { .. }) => Kind::Guard,
+        _ => Kind::Other,
+    };
+    let outcome = std::panic::catch_unwind(|| dispatch(&cli)).unwrap_or_else(|_| {
+        let msg = PANIC.lock().ok().and_then(|mut p| p.take()).unwrap_or_default();
+        Err(anyhow::anyhow!("internal error (panic): {msg}"))
+    });
+    match outcome {
+        Ok(false) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::from(1),
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            let msg = redact::text(&format!("{e:#}"));
+            match kind {
+                Kind::Hook => {
+                    let block = hook_blocks_on_internal_error();
+                    let what = if block { "push blocked (on-internal-error: block)" } else { "push not checked" };
+                    eprintln!("git-credcheck: {msg}; {what}");
+                    ExitCode::from(u8::from(block))
+                }
+                Kind::Guard => {
+                    eprintln!("git-credcheck guard: {msg}; ignored");
+                    ExitCode::SUCCESS
+                }
+                Kind::Report | Kind::Other => {
+                    eprintln!("git-credcheck: error: {msg}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
+}
+
+fn dispatch(cli: &cli::Cli) -> anyhow::Result<bool> {
+    use cli::{Command, Hook};
+    if std::env::var_os("GIT_CREDCHECK_FORCE_INTERNAL_ERROR").is_some() {
+        // Lets tests drive the internal-failure path end to end.
+        panic!("forced internal error for https://user:forced-secret-value@example.com/");
+    }
+    match &cli.command {
+        None => entry::doctor::run(&cli.doctor),
+        Some(Command::Doctor(args)) => entry::doctor::run(args),
+        Some(Command::Hook(Hook::PrePush { remote, url, output })) => entry::hook::pre_push(remote, url, output),
+        Some(Command::Hook(Hook::PreCommit { output })) => entry::hook::pre_commit(output),
+        Some(Command::Guard { operation }) => entry::guard::run(operation, cli.doctor.output.today.as_deref()).map(|()| false),
+        Some(Command::Install(args)) => entry::install::install(args).map(|()| false),
+        Some(Command::Uninstall(args)) => entry::install::uninstall(args).map(|()| false),
+        Some(Command::Explain { rule }) => explain(rule).map(|()| false),
+        Some(Command::Rules { output }) => list_rules(output).map(|()| false),
+        Some(Command::Providers) => {
+            print!("{}", provider::table_markdown());
+            Ok(false)
+        }
+        Some(Command::Init { force }) => entry::install::init(*force).map(|()| false),
+    }
+}
+
+fn hook_blocks_on_internal_error() -> bool {
+    std::panic::catch_unwind(|| entry::Setup::new(None).map(|s| s.settings.block_on_internal_error).unwrap_or(false)).unwrap_or(false)
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+fn explain(code: &str) -> anyhow::Result<()> {
+    let rule = rules::find(code).ok_or_else(|| anyhow::anyhow!("no rule `{code}` (see `git-credcheck rules`)"))?;
+    println!("{} ({}) — default severity: {}\n{}\n", rule.code, rule.name, rule.default_severity.as_str(), rule.summary);
+    println!("{}", rule.explanation());
+    Ok(())
+}
+
+fn list_rules(output: &cli::OutputArgs) -> anyhow::Result<()> {
+    if output.format == Some(render::Format::Json) {
+        let list: Vec<_> = rules::ALL
+            .iter()
+            .map(|r| serde_json::json!({ "code": r.code, "name": r.name, "category": r.category, "severity": r.default_severity.as_str(), "summary": r.summary }))
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&list)?);
+    } else {
+        for r in rules::ALL {
+            println!("{}  {:<32} {:<8} {}", r.code, r.name, r.default_severity.as_str(), r.summary);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,360 @@
+//! Rules: pure checks over [`Facts`], and the registry that lists them.
+//!
+//! A rule reads facts and returns findings. It does no I/O, reads no clock or
+//! environment, and returns no error: a failed probe is a fact it can read. The
+//! registry [`ALL`] is the single list behind `rules`, `explain`, SARIF's rule table and
+//! `docs/rules.md`. Codes are never renumbered or reused.
+
+pub(crate) mod advice;
+pub(crate) mod credential;
+pub(crate) mod remote;
+pub(crate) mod ssh;
+
+use crate::facts::{Facts, PushUrl};
+use crate::provider::ProviderKind;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum Category {
+    Remote,
+    Credential,
+    Ssh,
+}
+
+impl Category {
+    #[cfg(test)]
+    fn digit(self) -> char {
+        match self {
+            Category::Remote => '1',
+            Category::Credential => '2',
+            Category::Ssh => '3',
+        }
+    }
+}
+
+/// One rule: stable identity, its documentation and a pure check.
+#[derive(Debug)]
+pub(crate) struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub category: Category,
+    pub default_severity: Severity,
+    pub summary: &'static str,
+    pub explanation: &'static str,
+    pub check: fn(&Facts) -> Vec<Finding>,
+}
+
+impl Rule {
+    /// The explanation with rustdoc's one leading space per line removed.
+    pub(crate) fn explanation(&self) -> String {
+        self.explanation.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n")
+    }
+}
+
+/// Where the offending value lives: a config entry or a credential store line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Location {
+    pub file: Option<PathBuf>,
+    pub line: Option<u32>,
+    /// The config key, or what the line holds ("stored credential").
+    pub what: String,
+}
+
+impl Location {
+    pub(crate) fn describe(&self) -> String {
+        match (&self.file, self.line) {
+            (Some(f), Some(l)) => format!("{}:{l} ({})", f.display(), self.what),
+            (Some(f), None) => format!("{} ({})", f.display(), self.what),
+            (None, _) => format!("git -c / GIT_CONFIG_PARAMETERS ({})", self.what),
+        }
+    }
+}
+
+impl From<&crate::facts::gitconfig::Source> for Location {
+    fn from(s: &crate::facts::gitconfig::Source) -> Location {
+        Location { file: s.file.clone(), line: s.line, what: s.key.clone() }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Fix {
+    /// Imperative, lower case: "remove the token from the URL".
+    pub title: String,
+    /// Exact commands, filled from facts, never holding a secret.
+    pub commands: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Finding {
+    pub message: String,
+    pub remote: Option<String>,
+    pub url: Option<String>,
+    pub provider: Option<ProviderKind>,
+    pub location: Option<Location>,
+    pub cause: Option<String>,
+    pub fix: Option<Fix>,
+    /// The failure is certain (else the finding is at most a warning).
+    #[serde(skip)]
+    pub certain: bool,
+    /// The finding predicts the server will refuse authentication to this URL.
+    #[serde(skip)]
+    pub rejects_auth: bool,
+    #[serde(skip)]
+    pub authenticated_now: bool,
+}
+
+impl Finding {
+    pub(crate) fn new(message: impl Into<String>) -> Finding {
+        Finding {
+            message: message.into(),
+            remote: None,
+            url: None,
+            provider: None,
+            location: None,
+            cause: None,
+            fix: None,
+            certain: true,
+            rejects_auth: false,
+            authenticated_now: false,
+        }
+    }
+
+    /// A finding about one push URL.
+    pub(crate) fn at(url: &PushUrl, message: impl Into<String>) -> Finding {
+        Finding {
+            remote: Some(url.remote.clone()),
+            url: Some(url.url.display.clone()),
+            provider: url.provider,
+            authenticated_now: url.authenticated_now,
+            ..Finding::new(message)
+        }
+    }
+
+    pub(crate) fn location(mut self, l: impl Into<Option<Location>>) -> Self {
+        self.location = l.into();
+        self
+    }
+
+    pub(crate) fn cause(mut self, c: impl Into<String>) -> Self {
+        self.cause = Some(c.into());
+        self
+    }
+
+    pub(crate) fn fix(mut self, title: impl Into<String>, commands: Vec<String>) -> Self {
+        self.fix = Some(Fix { title: title.into(), commands });
+        self
+    }
+
+    pub(crate) fn likely(mut self) -> Self {
+        self.certain = false;
+        self
+    }
+
+    pub(crate) fn certain_if(mut self, certain: bool) -> Self {
+        self.certain = certain;
+        self
+    }
+
+    pub(crate) fn rejects_auth(mut self) -> Self {
+        self.rejects_auth = true;
+        self
+    }
+}
+
+/// A finding with its rule and effective severity.
+#[derive(Clone, Debug)]
+pub(crate) struct Diagnostic {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    pub finding: Finding,
+}
+
+macro_rules! declare_rule {
+    ($(#[doc = $d:literal])* $static:ident, $code:literal, $name:literal, $cat:ident, $sev:ident, $summary:literal, $check:path) => {
+        $(#[doc = $d])*
+        pub(crate) static $static: crate::rules::Rule = crate::rules::Rule {
+            code: $code,
+            name: $name,
+            category: crate::rules::Category::$cat,
+            default_severity: crate::rules::Severity::$sev,
+            summary: $summary,
+            explanation: concat!($($d, "\n",)*),
+            check: $check,
+        };
+    };
+}
+pub(crate) use declare_rule;
+
+/// The registry, sorted by code.
+pub(crate) static ALL: &[&Rule] = &[
+    &remote::URL_EMBEDS_SECRET,
+    &remote::PLAINTEXT_HTTP,
+    &remote::PUSH_URL_REWRITTEN,
+    &remote::URL_SCHEME_UNSUPPORTED,
+    &credential::HELPER_MISSING,
+    &credential::RETIRED_SECRET_KIND,
+    &credential::EMAIL_AS_USERNAME,
+    &credential::USERNAME_MISMATCH,
+    &credential::GITLAB_TOKEN_CANNOT_PUSH,
+    &credential::FOREIGN_TOKEN,
+    &credential::CONFLICTING_STORED_ACCOUNTS,
+    &credential::CODECOMMIT_HELPER_SHADOWED,
+    &credential::NO_CREDENTIAL_SOURCE,
+    &credential::EXTRA_HEADER_SHADOWS,
+    &credential::WORKFLOW_SCOPE_UNKNOWN,
+    &credential::GUARD_NOT_ACTIVE,
+    &ssh::WRONG_USER,
+    &ssh::NO_IDENTITY,
+    &ssh::KEY_REFUSED,
+    &ssh::PASSPHRASE_UNATTENDED,
+    &ssh::HOST_UNKNOWN,
+    &ssh::RETIRED_HOST_KEY,
+    &ssh::MANY_KEYS,
+    &ssh::PROGRAM_MISSING,
+    &ssh::PLINK_WITHOUT_KEY,
+    &ssh::CONFIG_UNREADABLE,
+];
+
+/// Finds a rule by code or name.
+pub(crate) fn find(code_or_name: &str) -> Option<&'static Rule> {
+    ALL.iter().copied().find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+}
+
+/// Per-rule severity overrides (`None` = off).
+pub(crate) trait Levels {
+    fn level(&self, rule: &Rule) -> Option<Severity>;
+}
+
+/// Runs every enabled rule and applies the severity policy:
+/// - an uncertain finding is at most a warning;
+/// - a finding that predicts a rejected credential is dropped for the URL git has just
+///   authenticated to (the pre-push stage): there it is wrong by definition.
+pub(crate) fn run(facts: &Facts, levels: &dyn Levels) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in ALL {
+        let Some(level) = levels.level(rule) else { continue };
+        for finding in (rule.check)(facts) {
+            if finding.rejects_auth && finding.authenticated_now {
+                continue;
+            }
+            let severity = if finding.certain { level } else { level.min(Severity::Warning) };
+            out.push(Diagnostic { rule, severity, finding });
+        }
+    }
+    out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.code.cmp(b.rule.code)));
+    out
+}
+
+/// Default levels: every rule at its default severity.
+#[cfg(test)]
+pub(crate) struct Defaults;
+
+#[cfg(test)]
+impl Levels for Defaults {
+    fn level(&self, rule: &Rule) -> Option<Severity> {
+        Some(rule.default_severity)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// Runs one rule with its default level and the run() policy.
+    pub(crate) fn diagnose(rule: &'static Rule, facts: &Facts) -> Vec<Diagnostic> {
+        struct Only(&'static str);
+        impl Levels for Only {
+            fn level(&self, rule: &Rule) -> Option<Severity> {
+                (rule.code == self.0).then_some(rule.default_severity)
+            }
+        }
+        let out = run(facts, &Only(rule.code));
+        for d in &out {
+            check_convention(&d.finding);
+        }
+        out
+    }
+
+    /// Message convention, checked on every finding the unit tests produce (clippy's
+    /// lint_message_convention): lower case start, no trailing period.
+    pub(crate) fn check_convention(f: &Finding) {
+        assert!(f.message.chars().next().is_some_and(|c| !c.is_uppercase()), "message starts upper case: {}", f.message);
+        assert!(!f.message.ends_with('.'), "message ends with a period: {}", f.message);
+        if let Some(fix) = &f.fix {
+            assert!(fix.title.chars().next().is_some_and(|c| !c.is_uppercase()), "fix title: {}", fix.title);
+        }
+    }
+
+    pub(crate) fn severities(rule: &'static Rule, facts: &Facts) -> Vec<Severity> {
+        diagnose(rule, facts).iter().map(|d| d.severity).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_sorted_and_match_category() {
+        for pair in ALL.windows(2) {
+            assert!(pair[0].code < pair[1].code, "{} before {}", pair[0].code, pair[1].code);
+        }
+        for r in ALL {
+            assert_eq!(r.code.len(), 5, "{}", r.code);
+            assert!(r.code.starts_with("CC"));
+            assert_eq!(r.code.chars().nth(2), Some(r.category.digit()), "{}", r.code);
+            assert!(r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", r.name);
+            assert!(!r.name.starts_with("no-"), "{}", r.name);
+        }
+        let names: std::collections::HashSet<_> = ALL.iter().map(|r| r.name).collect();
+        assert_eq!(names.len(), ALL.len());
+    }
+
+    #[test]
+    fn code_list_is_pinned() {
+        let codes: Vec<&str> = ALL.iter().map(|r| r.code).collect();
+        assert_eq!(
+            codes.join(" "),
+            "CC101 CC102 CC103 CC104 CC201 CC202 CC203 CC204 CC205 CC206 CC207 CC208 CC209 CC210 CC211 CC212 \
+             CC301 CC302 CC303 CC304 CC305 CC306 CC307 CC308 CC309 CC310"
+        );
+    }
+
+    #[test]
+    fn docs_have_the_sections() {
+        for r in ALL {
+            let e = r.explanation();
+            assert!(e.contains("## What it does\nChecks for"), "{}", r.code);
+            assert!(e.contains("## Why is this bad?"), "{}", r.code);
+            assert!(e.contains("## Example"), "{}", r.code);
+            assert!(e.contains("## Fix"), "{}", r.code);
+            assert!(!e.contains("```\n") || e.matches("```").count() % 2 == 0, "{}", r.code);
+            for fence in e.split("```").skip(1).step_by(2) {
+                assert!(!fence.starts_with('\n'), "{}: untagged code fence", r.code);
+            }
+            assert!(r.summary.chars().next().is_some_and(|c| c.is_lowercase()), "{}", r.code);
+            assert!(!r.summary.ends_with('.'), "{}", r.code);
+        }
+    }
+
+}
