@@ -1,0 +1,11 @@
+//! The integration test binary: the real git-credcheck, real git, real servers.
+
+mod util;
+
+mod cascade;
+mod guard;
+mod hooks;
+mod http;
+mod output;
+mod robustness;
+mod ssh;

@@ -1,0 +1,285 @@
+//! Test environment: a temporary HOME with isolated git configuration, real git, and
+//! the real git-credcheck binary, run without a terminal.
+
+#![allow(dead_code)]
+
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_git-credcheck");
+pub const TODAY: &str = "2026-11-29";
+
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub home: PathBuf,
+    pub extra: Vec<(String, String)>,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Env {
+    pub fn new() -> Env {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let home = dir.path().join("home");
+        std::fs::create_dir_all(home.join(".config")).expect("home");
+        std::fs::write(home.join(".gitconfig"), "[user]\n\tname = T\n\temail = t@example.com\n[init]\n\tdefaultBranch = main\n[protocol \"file\"]\n\tallow = always\n").expect("gitconfig");
+        Env { dir, home, extra: Vec::new() }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn set(&mut self, k: &str, v: &str) {
+        self.extra.push((k.to_owned(), v.to_owned()));
+    }
+
+    /// A command with the isolated environment and no controlling terminal.
+    pub fn cmd(&self, program: &str, cwd: &Path) -> Command {
+        let mut c = Command::new(program);
+        c.current_dir(cwd)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("XDG_CACHE_HOME", self.home.join(".cache"))
+            .env("XDG_STATE_HOME", self.home.join(".local/state"))
+            .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("GIT_CREDCHECK_TODAY", TODAY)
+            .env("LANG", "C")
+            .stdin(Stdio::null());
+        for (k, v) in &self.extra {
+            c.env(k, v);
+        }
+        // SAFETY: setsid in the child only; no terminal for anything under test.
+        unsafe {
+            c.pre_exec(|| {
+                libc_setsid();
+                Ok(())
+            });
+        }
+        c
+    }
+
+    pub fn git(&self, cwd: &Path, args: &[&str]) -> Run {
+        self.cmd("git", cwd).args(args).output().expect("git runs").into()
+    }
+
+    pub fn git_ok(&self, cwd: &Path, args: &[&str]) -> String {
+        let r = self.git(cwd, args);
+        assert_eq!(r.code, 0, "git {args:?} failed: {}", r.stderr);
+        r.stdout
+    }
+
+    pub fn credcheck(&self, cwd: &Path, args: &[&str]) -> Run {
+        self.cmd(BIN, cwd).args(args).output().expect("git-credcheck runs").into()
+    }
+
+    pub fn credcheck_stdin(&self, cwd: &Path, args: &[&str], stdin: &[u8]) -> Run {
+        use std::io::Write;
+        let mut child = self.cmd(BIN, cwd).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+        let mut input = child.stdin.take().expect("stdin");
+        let data = stdin.to_vec();
+        let writer = std::thread::spawn(move || {
+            let _ = input.write_all(&data);
+        });
+        let out = child.wait_with_output().expect("wait");
+        let _ = writer.join();
+        out.into()
+    }
+
+    /// A work tree with one commit and a bare remote at `origin`.
+    pub fn repo(&self, name: &str) -> PathBuf {
+        let dir = self.path(name);
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        self.git_ok(&dir, &["init", "-q"]);
+        std::fs::write(dir.join("README"), "x\n").expect("write");
+        self.git_ok(&dir, &["add", "README"]);
+        self.git_ok(&dir, &["commit", "-qm", "init"]);
+        dir
+    }
+
+    pub fn bare(&self, name: &str) -> PathBuf {
+        let dir = self.path(name);
+        self.git_ok(self.dir.path(), &["init", "-q", "--bare", dir.to_str().expect("utf8")]);
+        dir
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let p = self.path(rel);
+        if let Some(d) = p.parent() {
+            std::fs::create_dir_all(d).expect("mkdir");
+        }
+        std::fs::write(&p, text).expect("write");
+        p
+    }
+
+    pub fn home_file(&self, rel: &str, text: &str) -> PathBuf {
+        let p = self.home.join(rel);
+        if let Some(d) = p.parent() {
+            std::fs::create_dir_all(d).expect("mkdir");
+        }
+        std::fs::write(&p, text).expect("write");
+        p
+    }
+
+    pub fn script(&self, rel: &str, body: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let p = self.write(rel, &format!("#!/bin/sh\n{body}\n"));
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        p
+    }
+
+    /// Maps loopback hosts to provider kinds in the user's git-credcheck config.
+    pub fn map_hosts(&self, pairs: &[(&str, &str)]) {
+        let mut s = String::from("hosts:\n");
+        for (h, k) in pairs {
+            s.push_str(&format!("  \"{h}\": {k}\n"));
+        }
+        self.home_file(".config/git-credcheck/config.yaml", &s);
+    }
+}
+
+fn libc_setsid() {
+    extern "C" {
+        fn setsid() -> i32;
+    }
+    // SAFETY: plain syscall in a freshly forked child.
+    unsafe {
+        setsid();
+    }
+}
+
+/// Parses `--format json` output.
+pub fn json(r: &Run) -> serde_json::Value {
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", r.stdout, r.stderr))
+}
+
+/// Codes of findings at `severity` in a JSON report.
+pub fn codes(r: &Run, severity: &str) -> Vec<String> {
+    json(r)["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["severity"] == severity)
+        .map(|f| f["code"].as_str().expect("code").to_owned())
+        .collect()
+}
+
+/// Fails when the binary is missing a prerequisite in CI, skips it elsewhere.
+pub fn require(program: &str) -> bool {
+    let found = Command::new("sh").args(["-c", &format!("command -v {program}")]).output().map(|o| o.status.success()).unwrap_or(false);
+    if !found {
+        if std::env::var_os("CI").is_some() {
+            panic!("{program} is required in CI (.ci/run installs it)");
+        }
+        eprintln!("skipping: {program} not installed");
+    }
+    found
+}
+
+pub fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The smart-HTTP server of tests/support/git_http_server.py.
+pub struct HttpServer {
+    child: std::process::Child,
+    pub ports: std::collections::HashMap<String, u16>,
+    pub root: PathBuf,
+    pub log: PathBuf,
+}
+
+impl HttpServer {
+    /// `policies`: (bind address, provider id, accepted (user, password) pairs, any user).
+    pub fn start(env: &Env, policies: &[(&str, &str, Vec<(String, String)>, bool)]) -> HttpServer {
+        use std::io::BufRead;
+        let root = env.path("srv");
+        std::fs::create_dir_all(&root).expect("root");
+        let log = env.path("server.log");
+        let json: Vec<serde_json::Value> = policies
+            .iter()
+            .map(|(bind, provider, accept, any)| serde_json::json!({ "bind": bind, "provider": provider, "accept": accept, "any_user": any }))
+            .collect();
+        let mut child = Command::new("python3")
+            .arg(manifest_dir().join("tests/support/git_http_server.py"))
+            .arg(&root)
+            .arg(&log)
+            .arg(serde_json::Value::Array(json).to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("python3 runs the test server");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("server prints its ports");
+        let ports = serde_json::from_str(&line).unwrap_or_else(|e| panic!("server said {line:?}: {e}"));
+        HttpServer { child, ports, root, log }
+    }
+
+    /// A new bare repository that accepts pushes; returns its URL path.
+    pub fn repo(&self, env: &Env, name: &str) -> String {
+        let dir = self.root.join(format!("{name}.git"));
+        env.git_ok(&self.root, &["init", "-q", "--bare", dir.to_str().expect("utf8")]);
+        env.git_ok(&dir, &["config", "http.receivepack", "true"]);
+        format!("{name}.git")
+    }
+
+    pub fn url(&self, bind: &str, path: &str) -> String {
+        format!("http://{bind}:{}/{path}", self.ports[bind])
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for HttpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Fails when `text` holds any 6-character piece of any of `secrets`.
+pub fn assert_no_leak(text: &str, secrets: &[String], context: &str) {
+    for s in secrets {
+        let chars: Vec<char> = s.chars().collect();
+        if chars.len() < 6 {
+            continue;
+        }
+        for w in chars.windows(6) {
+            let piece: String = w.iter().collect();
+            // Fixed, public prefixes are not secret (ATBB…, ghp_…, glpat-…).
+            if KNOWN_PREFIX_PIECES.iter().any(|p| p.contains(piece.as_str())) {
+                continue;
+            }
+            assert!(!text.contains(&piece), "{context}: output contains `{piece}` from a planted secret:\n{text}");
+        }
+    }
+}
+
+const KNOWN_PREFIX_PIECES: &[&str] = &["glpat-", "ATATT3xFfGF0", "ATCTT3xFfGN0", "github_pat_", "x-bitbucket-api-token-auth", "gitlab+deploy-token-"];
