@@ -74,12 +74,20 @@ impl Config {
 
     pub(crate) fn merge(&mut self, file: &Path, text: &str) -> Result<(), Error> {
         let name = file.display().to_string();
-        let err = |line: usize, column: usize, message: String| Error { file: name.clone(), line, column, message };
+        let err = |line: usize, column: usize, message: String| Error {
+            file: name.clone(),
+            line,
+            column,
+            message,
+        };
         let raw: Raw = if text.trim().is_empty() {
             Raw::default()
         } else {
             serde_yaml::from_str(text).map_err(|e| {
-                let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+                let (line, column) = e
+                    .location()
+                    .map(|l| (l.line(), l.column()))
+                    .unwrap_or((1, 1));
                 let mut msg = e.to_string();
                 if let Some(i) = msg.find(" at line ") {
                     msg.truncate(i);
@@ -92,21 +100,41 @@ impl Config {
         };
         for (key, value) in &raw.rules {
             let (line, column) = position(text, key);
-            let rule = crate::rules::find(key).ok_or_else(|| err(line, column, format!("unknown rule `{key}` (see `git-credcheck rules` for codes and names)")))?;
+            let rule = crate::rules::find(key).ok_or_else(|| {
+                err(
+                    line,
+                    column,
+                    format!("unknown rule `{key}` (see `git-credcheck rules` for codes and names)"),
+                )
+            })?;
             let level = match value.to_ascii_lowercase().as_str() {
                 "error" => Level::Set(Severity::Error),
                 "warning" | "warn" => Level::Set(Severity::Warning),
                 "info" | "note" => Level::Set(Severity::Info),
                 "off" | "allow" | "false" => Level::Off,
-                _ => return Err(err(line, column, format!("bad level `{value}` for rule `{key}` (valid: error, warning, info, off)"))),
+                _ => return Err(err(
+                    line,
+                    column,
+                    format!(
+                        "bad level `{value}` for rule `{key}` (valid: error, warning, info, off)"
+                    ),
+                )),
             };
-            self.rules.insert(rule.code, (level, format!("{name}:{line}")));
+            self.rules
+                .insert(rule.code, (level, format!("{name}:{line}")));
         }
         for (host, kind) in &raw.hosts {
             let (line, column) = position(text, host);
             let k = ProviderKind::from_id(kind).ok_or_else(|| {
                 let valid: Vec<_> = PROVIDERS.iter().map(|p| p.kind.id()).collect();
-                err(line, column, format!("unknown provider `{kind}` for host `{host}` (valid: {})", valid.join(", ")))
+                err(
+                    line,
+                    column,
+                    format!(
+                        "unknown provider `{kind}` for host `{host}` (valid: {})",
+                        valid.join(", ")
+                    ),
+                )
             })?;
             self.hosts.retain(|(h, _)| !h.eq_ignore_ascii_case(host));
             self.hosts.push((host.to_ascii_lowercase(), k));
@@ -116,7 +144,13 @@ impl Config {
             self.block_on_internal_error = match v.as_str() {
                 "allow" => false,
                 "block" => true,
-                _ => return Err(err(line, column, format!("bad value `{v}` for on-internal-error (valid: allow, block)"))),
+                _ => {
+                    return Err(err(
+                        line,
+                        column,
+                        format!("bad value `{v}` for on-internal-error (valid: allow, block)"),
+                    ))
+                }
             };
         }
         if let Some(r) = raw.guard.and_then(|g| g.record) {
@@ -134,7 +168,10 @@ impl Config {
             }
             if let Some(rule) = crate::rules::find(code) {
                 if (rule.check)(facts).is_empty() {
-                    out.push(format!("suppression of {code} ({}) at {at} matched nothing", rule.name));
+                    out.push(format!(
+                        "suppression of {code} ({}) at {at} matched nothing",
+                        rule.name
+                    ));
                 }
             }
         }
@@ -157,7 +194,11 @@ fn position(text: &str, key: &str) -> (usize, usize) {
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
         let unquoted = trimmed.trim_start_matches(['"', '\'']);
-        if unquoted.starts_with(key) && unquoted[key.len()..].trim_start_matches(['"', '\'']).starts_with(':') {
+        if unquoted.starts_with(key)
+            && unquoted[key.len()..]
+                .trim_start_matches(['"', '\''])
+                .starts_with(':')
+        {
             return (i + 1, line.len() - trimmed.len() + 1);
         }
     }
@@ -214,8 +255,14 @@ mod tests {
     fn levels_by_code_and_name() {
         let c = parse("rules:\n  CC103: off\n  url-embeds-secret: error\nhosts:\n  git.acme.test: gitlab\non-internal-error: block\n").expect("valid");
         assert_eq!(c.level(&crate::rules::remote::PUSH_URL_REWRITTEN), None);
-        assert_eq!(c.level(&crate::rules::remote::URL_EMBEDS_SECRET), Some(Severity::Error));
-        assert_eq!(c.hosts, vec![("git.acme.test".to_owned(), ProviderKind::Gitlab)]);
+        assert_eq!(
+            c.level(&crate::rules::remote::URL_EMBEDS_SECRET),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            c.hosts,
+            vec![("git.acme.test".to_owned(), ProviderKind::Gitlab)]
+        );
         assert!(c.block_on_internal_error);
     }
 
@@ -223,14 +270,24 @@ mod tests {
     fn errors_name_file_line_column_and_choices() {
         let e = parse("rules:\n  CC999: off\n").expect_err("unknown code");
         assert_eq!((e.line, e.column), (2, 3));
-        assert!(e.to_string().starts_with("/r/.credcheck.yaml:2:3: unknown rule `CC999`"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("/r/.credcheck.yaml:2:3: unknown rule `CC999`"),
+            "{e}"
+        );
         let e = parse("rules:\n  CC101: loud\n").expect_err("bad level");
-        assert!(e.message.contains("valid: error, warning, info, off"), "{e}");
+        assert!(
+            e.message.contains("valid: error, warning, info, off"),
+            "{e}"
+        );
         let e = parse("hosts:\n  git.x: fossil\n").expect_err("bad provider");
         assert!(e.message.contains("valid: bitbucket-cloud"), "{e}");
         let e = parse("colour: true\n").expect_err("unknown key");
         assert_eq!(e.line, 1);
-        assert!(e.message.contains("unknown field `colour`") && e.message.contains("valid keys"), "{e}");
+        assert!(
+            e.message.contains("unknown field `colour`") && e.message.contains("valid keys"),
+            "{e}"
+        );
         let e = parse("on-internal-error: maybe\n").expect_err("bad value");
         assert!(e.message.contains("valid: allow, block"), "{e}");
         let e = parse("rules: [\n").expect_err("syntax");

@@ -44,12 +44,20 @@ impl Date {
         let mp = (5 * doy + 2) / 153;
         let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
         let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        Date { y: (if m <= 2 { y + 1 } else { y }) as i32, m, d }
+        Date {
+            y: (if m <= 2 { y + 1 } else { y }) as i32,
+            m,
+            d,
+        }
     }
 
     #[cfg(test)]
     pub(crate) fn days(self) -> i64 {
-        let y = if self.m <= 2 { self.y as i64 - 1 } else { self.y as i64 };
+        let y = if self.m <= 2 {
+            self.y as i64 - 1
+        } else {
+            self.y as i64
+        };
         let era = y.div_euclid(400);
         let yoe = y - era * 400;
         let m = self.m as i64;
@@ -88,7 +96,10 @@ mod tests {
             assert_eq!(Date::from_days(z).days(), z);
         }
         assert_eq!(Date::from_days(0), Date::new(1970, 1, 1));
-        assert_eq!(Date::new(2026, 7, 28).days() - Date::new(2026, 7, 27).days(), 1);
+        assert_eq!(
+            Date::new(2026, 7, 28).days() - Date::new(2026, 7, 27).days(),
+            1
+        );
     }
 
     #[test]

@@ -39,7 +39,10 @@ fn main() -> ExitCode {
             .map(|s| (*s).to_owned())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".into());
-        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         if let Ok(mut p) = PANIC.lock() {
             *p = Some(format!("{}{at}", redact::text(&msg)));
         }
@@ -51,7 +54,11 @@ fn main() -> ExitCode {
         _ => Kind::Other,
     };
     let outcome = std::panic::catch_unwind(|| dispatch(&cli)).unwrap_or_else(|_| {
-        let msg = PANIC.lock().ok().and_then(|mut p| p.take()).unwrap_or_default();
+        let msg = PANIC
+            .lock()
+            .ok()
+            .and_then(|mut p| p.take())
+            .unwrap_or_default();
         Err(anyhow::anyhow!("internal error (panic): {msg}"))
     });
     match outcome {
@@ -63,7 +70,11 @@ fn main() -> ExitCode {
             match kind {
                 Kind::Hook => {
                     let block = hook_blocks_on_internal_error();
-                    let what = if block { "push blocked (on-internal-error: block)" } else { "push not checked" };
+                    let what = if block {
+                        "push blocked (on-internal-error: block)"
+                    } else {
+                        "push not checked"
+                    };
                     eprintln!("git-credcheck: {msg}; {what}");
                     ExitCode::from(u8::from(block))
                 }
@@ -89,9 +100,15 @@ fn dispatch(cli: &cli::Cli) -> anyhow::Result<bool> {
     match &cli.command {
         None => entry::doctor::run(&cli.doctor),
         Some(Command::Doctor(args)) => entry::doctor::run(args),
-        Some(Command::Hook(Hook::PrePush { remote, url, output })) => entry::hook::pre_push(remote, url, output),
+        Some(Command::Hook(Hook::PrePush {
+            remote,
+            url,
+            output,
+        })) => entry::hook::pre_push(remote, url, output),
         Some(Command::Hook(Hook::PreCommit { output })) => entry::hook::pre_commit(output),
-        Some(Command::Guard { operation }) => entry::guard::run(operation, cli.doctor.output.today.as_deref()).map(|()| false),
+        Some(Command::Guard { operation }) => {
+            entry::guard::run(operation, cli.doctor.output.today.as_deref()).map(|()| false)
+        }
         Some(Command::Install(args)) => entry::install::install(args).map(|()| false),
         Some(Command::Uninstall(args)) => entry::install::uninstall(args).map(|()| false),
         Some(Command::Explain { rule }) => explain(rule).map(|()| false),
@@ -105,16 +122,31 @@ fn dispatch(cli: &cli::Cli) -> anyhow::Result<bool> {
 }
 
 fn hook_blocks_on_internal_error() -> bool {
-    std::panic::catch_unwind(|| entry::Setup::new(None).map(|s| s.settings.block_on_internal_error).unwrap_or(false)).unwrap_or(false)
+    std::panic::catch_unwind(|| {
+        entry::Setup::new(None)
+            .map(|s| s.settings.block_on_internal_error)
+            .unwrap_or(false)
+    })
+    .unwrap_or(false)
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn explain(code: &str) -> anyhow::Result<()> {
-    let rule = rules::find(code).ok_or_else(|| anyhow::anyhow!("no rule `{code}` (see `git-credcheck rules`)"))?;
-    println!("{} ({}) — default severity: {}\n{}\n", rule.code, rule.name, rule.default_severity.as_str(), rule.summary);
+    let rule = rules::find(code)
+        .ok_or_else(|| anyhow::anyhow!("no rule `{code}` (see `git-credcheck rules`)"))?;
+    println!(
+        "{} ({}) — default severity: {}\n{}\n",
+        rule.code,
+        rule.name,
+        rule.default_severity.as_str(),
+        rule.summary
+    );
     println!("{}", rule.explanation());
     Ok(())
 }
@@ -128,7 +160,13 @@ fn list_rules(output: &cli::OutputArgs) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&list)?);
     } else {
         for r in rules::ALL {
-            println!("{}  {:<32} {:<8} {}", r.code, r.name, r.default_severity.as_str(), r.summary);
+            println!(
+                "{}  {:<32} {:<8} {}",
+                r.code,
+                r.name,
+                r.default_severity.as_str(),
+                r.summary
+            );
         }
     }
     Ok(())

@@ -30,10 +30,21 @@ impl Output {
 }
 
 /// Environment variables removed from every child: they could make it prompt.
-const PROMPTING_VARS: &[&str] = &["GIT_ASKPASS", "SSH_ASKPASS", "SSH_ASKPASS_REQUIRE", "DISPLAY", "GCM_INTERACTIVE"];
+const PROMPTING_VARS: &[&str] = &[
+    "GIT_ASKPASS",
+    "SSH_ASKPASS",
+    "SSH_ASKPASS_REQUIRE",
+    "DISPLAY",
+    "GCM_INTERACTIVE",
+];
 
 /// Runs `program args` with `input` on stdin, killing its process group at `deadline`.
-pub(crate) fn run(program: &str, args: &[&str], input: &[u8], deadline: Duration) -> std::io::Result<Output> {
+pub(crate) fn run(
+    program: &str,
+    args: &[&str],
+    input: &[u8],
+    deadline: Duration,
+) -> std::io::Result<Output> {
     run_with_env(program, args, input, deadline, &[])
 }
 
@@ -95,7 +106,12 @@ pub(crate) fn run_with_env(
     let _ = writer.join();
     let stdout = out_reader.join().unwrap_or_default();
     let stderr = err_reader.join().unwrap_or_default();
-    Ok(Output { status, stdout, stderr, timed_out })
+    Ok(Output {
+        status,
+        stdout,
+        stderr,
+        timed_out,
+    })
 }
 
 fn poll_interval(elapsed: Duration) -> Duration {
@@ -148,14 +164,26 @@ mod tests {
     #[test]
     fn forked_children_do_not_hold_us() {
         let start = Instant::now();
-        let out = run("sh", &["-c", "(sleep 30 &) ; echo hi"], b"", Duration::from_secs(5)).expect("spawn");
+        let out = run(
+            "sh",
+            &["-c", "(sleep 30 &) ; echo hi"],
+            b"",
+            Duration::from_secs(5),
+        )
+        .expect("spawn");
         assert_eq!(out.stdout, b"hi\n");
         assert!(start.elapsed() < Duration::from_secs(4));
     }
 
     #[test]
     fn flood_is_capped() {
-        let out = run("sh", &["-c", "yes | head -c 5000000"], b"", Duration::from_secs(10)).expect("spawn");
+        let out = run(
+            "sh",
+            &["-c", "yes | head -c 5000000"],
+            b"",
+            Duration::from_secs(10),
+        )
+        .expect("spawn");
         assert_eq!(out.stdout.len(), MAX_OUTPUT);
     }
 

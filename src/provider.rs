@@ -231,18 +231,33 @@ pub(crate) fn table_markdown() -> String {
     let mut s = String::from("| provider | id | hosts | tokens for git | user name | push needs | passwords refused from | app passwords | max token age | SSH user | source |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     for p in PROVIDERS {
         let tokens: Vec<&str> = p.tokens.iter().map(|k| k.name()).collect();
-        let app = p.app_password_end.map(|(b, r)| format!("brownouts from {b}, removed {r}")).unwrap_or_else(|| "-".into());
+        let app = p
+            .app_password_end
+            .map(|(b, r)| format!("brownouts from {b}, removed {r}"))
+            .unwrap_or_else(|| "-".into());
         s.push_str(&format!(
             "| {} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             p.name,
             p.kind.id(),
-            if p.hosts.is_empty() { "(configured in `hosts:`)".to_owned() } else { p.hosts.join(", ") },
-            if tokens.is_empty() { "-".to_owned() } else { tokens.join("; ") },
+            if p.hosts.is_empty() {
+                "(configured in `hosts:`)".to_owned()
+            } else {
+                p.hosts.join(", ")
+            },
+            if tokens.is_empty() {
+                "-".to_owned()
+            } else {
+                tokens.join("; ")
+            },
             p.https_username,
             p.push_scopes,
-            p.password_cutoff.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+            p.password_cutoff
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "-".into()),
             app,
-            p.max_token_days.map(|d| format!("{d} days")).unwrap_or_else(|| "-".into()),
+            p.max_token_days
+                .map(|d| format!("{d} days"))
+                .unwrap_or_else(|| "-".into()),
             p.ssh_user.unwrap_or("-"),
             p.source,
         ));
@@ -252,7 +267,10 @@ pub(crate) fn table_markdown() -> String {
 
 impl ProviderKind {
     pub(crate) fn info(self) -> &'static Provider {
-        PROVIDERS.iter().find(|p| p.kind == self).expect("every kind has a row in PROVIDERS")
+        PROVIDERS
+            .iter()
+            .find(|p| p.kind == self)
+            .expect("every kind has a row in PROVIDERS")
     }
 
     /// The kebab-case id used in config files and JSON.
@@ -286,7 +304,11 @@ impl ProviderKind {
 
 /// Which provider serves `host` (lower case, without port) and `path`.
 /// `mapped` holds the user's `hosts:` entries from the config file, which win.
-pub(crate) fn detect(host: &str, path: &str, mapped: &[(String, ProviderKind)]) -> Option<ProviderKind> {
+pub(crate) fn detect(
+    host: &str,
+    path: &str,
+    mapped: &[(String, ProviderKind)],
+) -> Option<ProviderKind> {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     if let Some((_, kind)) = mapped.iter().find(|(h, _)| h.eq_ignore_ascii_case(&host)) {
         return Some(*kind);
@@ -308,7 +330,9 @@ pub(crate) fn detect(host: &str, path: &str, mapped: &[(String, ProviderKind)]) 
 
 fn host_matches(pattern: &str, host: &str) -> bool {
     match pattern.split_once('*') {
-        Some((pre, post)) => host.len() > pre.len() + post.len() && host.starts_with(pre) && host.ends_with(post),
+        Some((pre, post)) => {
+            host.len() > pre.len() + post.len() && host.starts_with(pre) && host.ends_with(post)
+        }
         None => pattern == host,
     }
 }
@@ -328,18 +352,51 @@ mod tests {
     #[test]
     fn detects_hosted_services() {
         let none: &[(String, ProviderKind)] = &[];
-        assert_eq!(detect("bitbucket.org", "ws/r.git", none), Some(ProviderKind::BitbucketCloud));
-        assert_eq!(detect("GitHub.com", "a/b", none), Some(ProviderKind::Github));
-        assert_eq!(detect("gitlab.com", "a/b", none), Some(ProviderKind::Gitlab));
-        assert_eq!(detect("dev.azure.com", "o/p/_git/r", none), Some(ProviderKind::AzureDevops));
-        assert_eq!(detect("acme.visualstudio.com", "p/_git/r", none), Some(ProviderKind::AzureDevops));
-        assert_eq!(detect("git-codecommit.eu-west-1.amazonaws.com", "v1/repos/r", none), Some(ProviderKind::Codecommit));
-        assert_eq!(detect("hf.co", "spaces/x", none), Some(ProviderKind::HuggingFace));
-        assert_eq!(detect("codeberg.org", "a/b", none), Some(ProviderKind::Gitea));
-        assert_eq!(detect("git.acme.test", "scm/PROJ/r.git", none), Some(ProviderKind::BitbucketDatacenter));
-        assert_eq!(detect("tfs.acme.test", "tfs/c/p/_git/r", none), Some(ProviderKind::AzureDevops));
+        assert_eq!(
+            detect("bitbucket.org", "ws/r.git", none),
+            Some(ProviderKind::BitbucketCloud)
+        );
+        assert_eq!(
+            detect("GitHub.com", "a/b", none),
+            Some(ProviderKind::Github)
+        );
+        assert_eq!(
+            detect("gitlab.com", "a/b", none),
+            Some(ProviderKind::Gitlab)
+        );
+        assert_eq!(
+            detect("dev.azure.com", "o/p/_git/r", none),
+            Some(ProviderKind::AzureDevops)
+        );
+        assert_eq!(
+            detect("acme.visualstudio.com", "p/_git/r", none),
+            Some(ProviderKind::AzureDevops)
+        );
+        assert_eq!(
+            detect("git-codecommit.eu-west-1.amazonaws.com", "v1/repos/r", none),
+            Some(ProviderKind::Codecommit)
+        );
+        assert_eq!(
+            detect("hf.co", "spaces/x", none),
+            Some(ProviderKind::HuggingFace)
+        );
+        assert_eq!(
+            detect("codeberg.org", "a/b", none),
+            Some(ProviderKind::Gitea)
+        );
+        assert_eq!(
+            detect("git.acme.test", "scm/PROJ/r.git", none),
+            Some(ProviderKind::BitbucketDatacenter)
+        );
+        assert_eq!(
+            detect("tfs.acme.test", "tfs/c/p/_git/r", none),
+            Some(ProviderKind::AzureDevops)
+        );
         assert_eq!(detect("git.acme.test", "a/b", none), None);
         let mapped = vec![("git.acme.test".to_owned(), ProviderKind::Gitlab)];
-        assert_eq!(detect("git.acme.test", "a/b", &mapped), Some(ProviderKind::Gitlab));
+        assert_eq!(
+            detect("git.acme.test", "a/b", &mapped),
+            Some(ProviderKind::Gitlab)
+        );
     }
 }

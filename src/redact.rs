@@ -16,7 +16,9 @@ pub(crate) fn text(s: &str) -> String {
         out.push_str(head);
         // The authority ends at the first '/', whitespace, or quote; userinfo at its last '@'.
         let end = tail
-            .find(|c: char| c == '/' || c.is_whitespace() || c == '\'' || c == '"' || c == '`' || c == '>')
+            .find(|c: char| {
+                c == '/' || c.is_whitespace() || c == '\'' || c == '"' || c == '`' || c == '>'
+            })
             .unwrap_or(tail.len());
         let authority = &tail[..end];
         match authority.rfind('@') {
@@ -93,12 +95,18 @@ mod tests {
 
     #[test]
     fn removes_passwords_everywhere() {
-        assert_eq!(text("https://alice:s3cr3tpw@example.com/r.git"), "https://alice:***@example.com/r.git");
+        assert_eq!(
+            text("https://alice:s3cr3tpw@example.com/r.git"),
+            "https://alice:***@example.com/r.git"
+        );
         assert_eq!(
             text("failed for 'https://u:pw@h/x' and http://a:b@c"),
             "failed for 'https://u:***@h/x' and http://a:***@c"
         );
-        assert_eq!(text("https://example.com/r.git"), "https://example.com/r.git");
+        assert_eq!(
+            text("https://example.com/r.git"),
+            "https://example.com/r.git"
+        );
         assert_eq!(text("https://a:b:c@d@host/"), "https://a:***@host/");
     }
 

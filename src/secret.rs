@@ -40,24 +40,114 @@ pub(crate) enum SecretKind {
 
 /// (prefix, kind, provider, human name). Longest prefixes first where they overlap.
 const PREFIXES: &[(&str, SecretKind, Option<ProviderKind>, &str)] = &[
-    ("github_pat_", SecretKind::GithubFineGrainedPat, Some(ProviderKind::Github), "GitHub fine-grained personal access token"),
-    ("ghp_", SecretKind::GithubClassicPat, Some(ProviderKind::Github), "GitHub personal access token (classic)"),
-    ("gho_", SecretKind::GithubOauthToken, Some(ProviderKind::Github), "GitHub OAuth token"),
-    ("ghu_", SecretKind::GithubUserToServerToken, Some(ProviderKind::Github), "GitHub App user token"),
-    ("ghs_", SecretKind::GithubInstallationToken, Some(ProviderKind::Github), "GitHub App installation token (or Actions GITHUB_TOKEN)"),
-    ("ghr_", SecretKind::GithubRefreshToken, Some(ProviderKind::Github), "GitHub refresh token"),
-    ("glpat-", SecretKind::GitlabPersonalToken, Some(ProviderKind::Gitlab), "GitLab personal/project/group access token"),
-    ("gldt-", SecretKind::GitlabDeployToken, Some(ProviderKind::Gitlab), "GitLab deploy token"),
-    ("glcbt-", SecretKind::GitlabJobToken, Some(ProviderKind::Gitlab), "GitLab CI/CD job token"),
-    ("gloas-", SecretKind::GitlabOtherToken, Some(ProviderKind::Gitlab), "GitLab OAuth application secret"),
-    ("glrt-", SecretKind::GitlabOtherToken, Some(ProviderKind::Gitlab), "GitLab runner token"),
-    ("glptt-", SecretKind::GitlabOtherToken, Some(ProviderKind::Gitlab), "GitLab pipeline trigger token"),
-    ("glft-", SecretKind::GitlabOtherToken, Some(ProviderKind::Gitlab), "GitLab feed token"),
-    ("ATATT", SecretKind::AtlassianApiToken, Some(ProviderKind::BitbucketCloud), "Atlassian API token"),
-    ("ATCTT", SecretKind::BitbucketAccessToken, Some(ProviderKind::BitbucketCloud), "Bitbucket repository/project/workspace access token"),
-    ("ATBB", SecretKind::BitbucketAppPassword, Some(ProviderKind::BitbucketCloud), "Bitbucket app password"),
-    ("BBDC-", SecretKind::BitbucketDatacenterToken, Some(ProviderKind::BitbucketDatacenter), "Bitbucket Data Center HTTP access token"),
-    ("hf_", SecretKind::HuggingfaceToken, Some(ProviderKind::HuggingFace), "Hugging Face access token"),
+    (
+        "github_pat_",
+        SecretKind::GithubFineGrainedPat,
+        Some(ProviderKind::Github),
+        "GitHub fine-grained personal access token",
+    ),
+    (
+        "ghp_",
+        SecretKind::GithubClassicPat,
+        Some(ProviderKind::Github),
+        "GitHub personal access token (classic)",
+    ),
+    (
+        "gho_",
+        SecretKind::GithubOauthToken,
+        Some(ProviderKind::Github),
+        "GitHub OAuth token",
+    ),
+    (
+        "ghu_",
+        SecretKind::GithubUserToServerToken,
+        Some(ProviderKind::Github),
+        "GitHub App user token",
+    ),
+    (
+        "ghs_",
+        SecretKind::GithubInstallationToken,
+        Some(ProviderKind::Github),
+        "GitHub App installation token (or Actions GITHUB_TOKEN)",
+    ),
+    (
+        "ghr_",
+        SecretKind::GithubRefreshToken,
+        Some(ProviderKind::Github),
+        "GitHub refresh token",
+    ),
+    (
+        "glpat-",
+        SecretKind::GitlabPersonalToken,
+        Some(ProviderKind::Gitlab),
+        "GitLab personal/project/group access token",
+    ),
+    (
+        "gldt-",
+        SecretKind::GitlabDeployToken,
+        Some(ProviderKind::Gitlab),
+        "GitLab deploy token",
+    ),
+    (
+        "glcbt-",
+        SecretKind::GitlabJobToken,
+        Some(ProviderKind::Gitlab),
+        "GitLab CI/CD job token",
+    ),
+    (
+        "gloas-",
+        SecretKind::GitlabOtherToken,
+        Some(ProviderKind::Gitlab),
+        "GitLab OAuth application secret",
+    ),
+    (
+        "glrt-",
+        SecretKind::GitlabOtherToken,
+        Some(ProviderKind::Gitlab),
+        "GitLab runner token",
+    ),
+    (
+        "glptt-",
+        SecretKind::GitlabOtherToken,
+        Some(ProviderKind::Gitlab),
+        "GitLab pipeline trigger token",
+    ),
+    (
+        "glft-",
+        SecretKind::GitlabOtherToken,
+        Some(ProviderKind::Gitlab),
+        "GitLab feed token",
+    ),
+    (
+        "ATATT",
+        SecretKind::AtlassianApiToken,
+        Some(ProviderKind::BitbucketCloud),
+        "Atlassian API token",
+    ),
+    (
+        "ATCTT",
+        SecretKind::BitbucketAccessToken,
+        Some(ProviderKind::BitbucketCloud),
+        "Bitbucket repository/project/workspace access token",
+    ),
+    (
+        "ATBB",
+        SecretKind::BitbucketAppPassword,
+        Some(ProviderKind::BitbucketCloud),
+        "Bitbucket app password",
+    ),
+    (
+        "BBDC-",
+        SecretKind::BitbucketDatacenterToken,
+        Some(ProviderKind::BitbucketDatacenter),
+        "Bitbucket Data Center HTTP access token",
+    ),
+    (
+        "hf_",
+        SecretKind::HuggingfaceToken,
+        Some(ProviderKind::HuggingFace),
+        "Hugging Face access token",
+    ),
     // OAuth access tokens (Microsoft Entra for Azure DevOps, GCM) are JWTs.
     ("eyJ", SecretKind::Jwt, None, "OAuth access token (JWT)"),
 ];
@@ -77,7 +167,12 @@ impl Shape {
     pub(crate) fn of(secret: &str) -> Shape {
         let len = secret.chars().count();
         if secret.is_empty() {
-            return Shape { kind: SecretKind::Empty, prefix: None, len, provider: None };
+            return Shape {
+                kind: SecretKind::Empty,
+                prefix: None,
+                len,
+                provider: None,
+            };
         }
         for (prefix, kind, provider, _) in PREFIXES {
             // Self-managed GitLab may put an instance prefix before `glpat-` (providers.md §4.2).
@@ -87,22 +182,44 @@ impl Shape {
                 secret.starts_with(prefix)
             };
             if hit && secret.len() > prefix.len() {
-                return Shape { kind: *kind, prefix: Some((*prefix).to_owned()), len, provider: *provider };
+                return Shape {
+                    kind: *kind,
+                    prefix: Some((*prefix).to_owned()),
+                    len,
+                    provider: *provider,
+                };
             }
         }
         let b = secret.as_bytes();
-        let (kind, provider) = if b.len() == 84 && b.iter().all(u8::is_ascii_alphanumeric) && &secret[76..80] == "AZDO" {
+        let (kind, provider) = if b.len() == 84
+            && b.iter().all(u8::is_ascii_alphanumeric)
+            && &secret[76..80] == "AZDO"
+        {
             (SecretKind::AzureDevopsPat, Some(ProviderKind::AzureDevops))
-        } else if b.len() == 52 && b.iter().all(|c| c.is_ascii_lowercase() || (b'2'..=b'7').contains(c)) {
-            (SecretKind::AzureDevopsLegacyPat, Some(ProviderKind::AzureDevops))
-        } else if b.len() == 40 && b.iter().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c)) {
+        } else if b.len() == 52
+            && b.iter()
+                .all(|c| c.is_ascii_lowercase() || (b'2'..=b'7').contains(c))
+        {
+            (
+                SecretKind::AzureDevopsLegacyPat,
+                Some(ProviderKind::AzureDevops),
+            )
+        } else if b.len() == 40
+            && b.iter()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
+        {
             (SecretKind::Hex40, None)
         } else if b.len() == 20 && b.iter().all(u8::is_ascii_alphanumeric) {
             (SecretKind::Alnum20, None)
         } else {
             (SecretKind::Password, None)
         };
-        Shape { kind, prefix: None, len, provider }
+        Shape {
+            kind,
+            prefix: None,
+            len,
+            provider,
+        }
     }
 
     /// "GitHub personal access token (classic) (ghp_…, 40 chars)".
@@ -115,7 +232,10 @@ impl Shape {
     }
 
     pub(crate) fn is_token(&self) -> bool {
-        !matches!(self.kind, SecretKind::Password | SecretKind::Empty | SecretKind::Alnum20)
+        !matches!(
+            self.kind,
+            SecretKind::Password | SecretKind::Empty | SecretKind::Alnum20
+        )
     }
 }
 
@@ -128,7 +248,9 @@ impl SecretKind {
             SecretKind::Empty => "empty secret",
             SecretKind::Alnum20 => "20-character password (the legacy Bitbucket app password form)",
             SecretKind::AzureDevopsPat => "Azure DevOps personal access token",
-            SecretKind::AzureDevopsLegacyPat => "Azure DevOps personal access token (legacy 52-character form)",
+            SecretKind::AzureDevopsLegacyPat => {
+                "Azure DevOps personal access token (legacy 52-character form)"
+            }
             SecretKind::Hex40 => "40-hex-digit token (legacy GitHub token or Gitea/Forgejo token)",
             _ => "password (not a known token shape)",
         }
@@ -138,7 +260,8 @@ impl SecretKind {
 /// A user name that is itself a token (`https://ghp_…@github.com`) must be treated as a secret.
 pub(crate) fn username_is_secret(user: &str) -> bool {
     let shape = Shape::of(user);
-    shape.is_token() || user.len() >= 32 && !user.contains('@') && user.chars().any(|c| c.is_ascii_digit())
+    shape.is_token()
+        || user.len() >= 32 && !user.contains('@') && user.chars().any(|c| c.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -148,18 +271,48 @@ mod tests {
     #[test]
     fn recognises_provider_prefixes() {
         let cases = [
-            ("ATBB0123456789abcdefABCDEF0123456789", SecretKind::BitbucketAppPassword),
-            ("ATATT3xFfGF0aaaaaaaaaaaaaaaaaaaaaaaa=0A1B2C3D", SecretKind::AtlassianApiToken),
-            ("ATCTT3xFfGN0aaaaaaaaaaaaaaaaaaaaaaaaaaa", SecretKind::BitbucketAccessToken),
-            ("ghp_0123456789abcdefghijklmnopqrstuvwxyz", SecretKind::GithubClassicPat),
-            ("github_pat_11AAAAAAA0aaaaaaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbb", SecretKind::GithubFineGrainedPat),
-            ("ghs_0123456789abcdefghijklmnopqrstuvwxyz", SecretKind::GithubInstallationToken),
-            ("glpat-abcdefghij0123456789", SecretKind::GitlabPersonalToken),
-            ("SIE-glpat-abcdefghij0123456789", SecretKind::GitlabPersonalToken),
+            (
+                "ATBB0123456789abcdefABCDEF0123456789",
+                SecretKind::BitbucketAppPassword,
+            ),
+            (
+                "ATATT3xFfGF0aaaaaaaaaaaaaaaaaaaaaaaa=0A1B2C3D",
+                SecretKind::AtlassianApiToken,
+            ),
+            (
+                "ATCTT3xFfGN0aaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                SecretKind::BitbucketAccessToken,
+            ),
+            (
+                "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+                SecretKind::GithubClassicPat,
+            ),
+            (
+                "github_pat_11AAAAAAA0aaaaaaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbb",
+                SecretKind::GithubFineGrainedPat,
+            ),
+            (
+                "ghs_0123456789abcdefghijklmnopqrstuvwxyz",
+                SecretKind::GithubInstallationToken,
+            ),
+            (
+                "glpat-abcdefghij0123456789",
+                SecretKind::GitlabPersonalToken,
+            ),
+            (
+                "SIE-glpat-abcdefghij0123456789",
+                SecretKind::GitlabPersonalToken,
+            ),
             ("gldt-abcdefghij0123456789", SecretKind::GitlabDeployToken),
-            ("hf_abcdefghijklmnopqrstuvwxyzABCDEFGH", SecretKind::HuggingfaceToken),
+            (
+                "hf_abcdefghijklmnopqrstuvwxyzABCDEFGH",
+                SecretKind::HuggingfaceToken,
+            ),
             ("bLHDMmvlk7L9wGerIfMg", SecretKind::Alnum20),
-            ("0123456789abcdef0123456789abcdef01234567", SecretKind::Hex40),
+            (
+                "0123456789abcdef0123456789abcdef01234567",
+                SecretKind::Hex40,
+            ),
             ("correct horse battery", SecretKind::Password),
             ("", SecretKind::Empty),
         ];
@@ -174,7 +327,10 @@ mod tests {
         pat.push_str("AZDO");
         pat.push_str("bbbb");
         assert_eq!(Shape::of(&pat).kind, SecretKind::AzureDevopsPat);
-        assert_eq!(Shape::of(&"abcdefgh234567ab".repeat(4)[..52]).kind, SecretKind::AzureDevopsLegacyPat);
+        assert_eq!(
+            Shape::of(&"abcdefgh234567ab".repeat(4)[..52]).kind,
+            SecretKind::AzureDevopsLegacyPat
+        );
     }
 
     #[test]
@@ -187,7 +343,9 @@ mod tests {
 
     #[test]
     fn usernames() {
-        assert!(username_is_secret("ghp_0123456789abcdefghijklmnopqrstuvwxyz"));
+        assert!(username_is_secret(
+            "ghp_0123456789abcdefghijklmnopqrstuvwxyz"
+        ));
         assert!(!username_is_secret("alice"));
         assert!(!username_is_secret("x-token-auth"));
         assert!(!username_is_secret("alice@example.com"));

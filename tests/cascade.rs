@@ -16,36 +16,183 @@ struct Case {
 const H: &str = "@H"; // replaced by the logging helper's path prefix
 
 const CASES: &[Case] = &[
-    Case { name: "none", url: "https://host.example/r.git", global: &[], local: &[], command: &[] },
-    Case { name: "global", url: "https://host.example/r.git", global: &[("credential.helper", "@H1")], local: &[], command: &[] },
-    Case { name: "global+local", url: "https://host.example/r.git", global: &[("credential.helper", "@H1")], local: &[("credential.helper", "@H2")], command: &[] },
-    Case { name: "local reset", url: "https://host.example/r.git", global: &[("credential.helper", "@H1")], local: &[("credential.helper", ""), ("credential.helper", "@H2")], command: &[] },
-    Case { name: "git -c adds", url: "https://host.example/r.git", global: &[("credential.helper", "@H1")], local: &[], command: &[("credential.helper", "@H2")] },
-    Case { name: "git -c resets", url: "https://host.example/r.git", global: &[], local: &[("credential.helper", "@H1")], command: &[("credential.helper", ""), ("credential.helper", "@H2")] },
-    Case { name: "url section", url: "https://host.example/r.git", global: &[("credential.https://host.example.helper", "@H1")], local: &[], command: &[] },
-    Case { name: "other host", url: "https://host.example/r.git", global: &[("credential.https://other.example.helper", "@H1")], local: &[], command: &[] },
-    Case { name: "scheme-less", url: "https://host.example/r.git", global: &[("credential.host.example.helper", "@H1")], local: &[], command: &[] },
-    Case { name: "path prefix", url: "https://host.example/org/r.git", global: &[("credential.https://host.example/org.helper", "@H1")], local: &[], command: &[] },
-    Case { name: "path not on boundary", url: "https://host.example/org/r.git", global: &[("credential.https://host.example/or.helper", "@H1")], local: &[], command: &[] },
-    Case { name: "wildcard", url: "https://git.host.example/r.git", global: &[("credential.https://*.host.example.helper", "@H1")], local: &[], command: &[] },
-    Case { name: "wildcard one label", url: "https://a.git.host.example/r.git", global: &[("credential.https://*.host.example.helper", "@H1")], local: &[], command: &[] },
-    Case { name: "user in pattern", url: "https://alice@host.example/r.git", global: &[("credential.https://alice@host.example.helper", "@H1")], local: &[], command: &[] },
-    Case { name: "user pattern, no user", url: "https://host.example/r.git", global: &[("credential.https://alice@host.example.helper", "@H1")], local: &[], command: &[] },
-    Case { name: "http pattern for https", url: "https://host.example/r.git", global: &[("credential.http://host.example.helper", "@H1")], local: &[], command: &[] },
-    Case { name: "port", url: "https://host.example:8443/r.git", global: &[("credential.https://host.example:8443.helper", "@H1")], local: &[], command: &[] },
-    Case { name: "port mismatch", url: "https://host.example/r.git", global: &[("credential.https://host.example:8443.helper", "@H1")], local: &[], command: &[] },
-    Case { name: "trailing slash", url: "https://host.example/r.git", global: &[("credential.https://host.example/.helper", "@H1")], local: &[], command: &[] },
+    Case {
+        name: "none",
+        url: "https://host.example/r.git",
+        global: &[],
+        local: &[],
+        command: &[],
+    },
+    Case {
+        name: "global",
+        url: "https://host.example/r.git",
+        global: &[("credential.helper", "@H1")],
+        local: &[],
+        command: &[],
+    },
+    Case {
+        name: "global+local",
+        url: "https://host.example/r.git",
+        global: &[("credential.helper", "@H1")],
+        local: &[("credential.helper", "@H2")],
+        command: &[],
+    },
+    Case {
+        name: "local reset",
+        url: "https://host.example/r.git",
+        global: &[("credential.helper", "@H1")],
+        local: &[("credential.helper", ""), ("credential.helper", "@H2")],
+        command: &[],
+    },
+    Case {
+        name: "git -c adds",
+        url: "https://host.example/r.git",
+        global: &[("credential.helper", "@H1")],
+        local: &[],
+        command: &[("credential.helper", "@H2")],
+    },
+    Case {
+        name: "git -c resets",
+        url: "https://host.example/r.git",
+        global: &[],
+        local: &[("credential.helper", "@H1")],
+        command: &[("credential.helper", ""), ("credential.helper", "@H2")],
+    },
+    Case {
+        name: "url section",
+        url: "https://host.example/r.git",
+        global: &[("credential.https://host.example.helper", "@H1")],
+        local: &[],
+        command: &[],
+    },
+    Case {
+        name: "other host",
+        url: "https://host.example/r.git",
+        global: &[("credential.https://other.example.helper", "@H1")],
+        local: &[],
+        command: &[],
+    },
+    Case {
+        name: "scheme-less",
+        url: "https://host.example/r.git",
+        global: &[("credential.host.example.helper", "@H1")],
+        local: &[],
+        command: &[],
+    },
+    Case {
+        name: "path prefix",
+        url: "https://host.example/org/r.git",
+        global: &[("credential.https://host.example/org.helper", "@H1")],
+        local: &[],
+        command: &[],
+    },
+    Case {
+        name: "path not on boundary",
+        url: "https://host.example/org/r.git",
+        global: &[("credential.https://host.example/or.helper", "@H1")],
+        local: &[],
+        command: &[],
+    },
+    Case {
+        name: "wildcard",
+        url: "https://git.host.example/r.git",
+        global: &[("credential.https://*.host.example.helper", "@H1")],
+        local: &[],
+        command: &[],
+    },
+    Case {
+        name: "wildcard one label",
+        url: "https://a.git.host.example/r.git",
+        global: &[("credential.https://*.host.example.helper", "@H1")],
+        local: &[],
+        command: &[],
+    },
+    Case {
+        name: "user in pattern",
+        url: "https://alice@host.example/r.git",
+        global: &[("credential.https://alice@host.example.helper", "@H1")],
+        local: &[],
+        command: &[],
+    },
+    Case {
+        name: "user pattern, no user",
+        url: "https://host.example/r.git",
+        global: &[("credential.https://alice@host.example.helper", "@H1")],
+        local: &[],
+        command: &[],
+    },
+    Case {
+        name: "http pattern for https",
+        url: "https://host.example/r.git",
+        global: &[("credential.http://host.example.helper", "@H1")],
+        local: &[],
+        command: &[],
+    },
+    Case {
+        name: "port",
+        url: "https://host.example:8443/r.git",
+        global: &[("credential.https://host.example:8443.helper", "@H1")],
+        local: &[],
+        command: &[],
+    },
+    Case {
+        name: "port mismatch",
+        url: "https://host.example/r.git",
+        global: &[("credential.https://host.example:8443.helper", "@H1")],
+        local: &[],
+        command: &[],
+    },
+    Case {
+        name: "trailing slash",
+        url: "https://host.example/r.git",
+        global: &[("credential.https://host.example/.helper", "@H1")],
+        local: &[],
+        command: &[],
+    },
     Case {
         name: "order across scopes",
         url: "https://host.example/r.git",
-        global: &[("credential.helper", "@H1"), ("credential.https://host.example.helper", "@H2")],
+        global: &[
+            ("credential.helper", "@H1"),
+            ("credential.https://host.example.helper", "@H2"),
+        ],
         local: &[("credential.helper", "@H3")],
         command: &[],
     },
-    Case { name: "url reset", url: "https://host.example/r.git", global: &[("credential.helper", "@H1"), ("credential.https://host.example.helper", "")], local: &[], command: &[] },
-    Case { name: "upper-case pattern host", url: "https://host.example/r.git", global: &[("credential.https://HOST.example.helper", "@H1")], local: &[], command: &[] },
-    Case { name: "protocol-only pattern", url: "https://host.example/r.git", global: &[("credential.https://.helper", "@H1")], local: &[], command: &[] },
-    Case { name: "http url", url: "http://host.example/r.git", global: &[("credential.https://host.example.helper", "@H1"), ("credential.http://host.example.helper", "@H2")], local: &[], command: &[] },
+    Case {
+        name: "url reset",
+        url: "https://host.example/r.git",
+        global: &[
+            ("credential.helper", "@H1"),
+            ("credential.https://host.example.helper", ""),
+        ],
+        local: &[],
+        command: &[],
+    },
+    Case {
+        name: "upper-case pattern host",
+        url: "https://host.example/r.git",
+        global: &[("credential.https://HOST.example.helper", "@H1")],
+        local: &[],
+        command: &[],
+    },
+    Case {
+        name: "protocol-only pattern",
+        url: "https://host.example/r.git",
+        global: &[("credential.https://.helper", "@H1")],
+        local: &[],
+        command: &[],
+    },
+    Case {
+        name: "http url",
+        url: "http://host.example/r.git",
+        global: &[
+            ("credential.https://host.example.helper", "@H1"),
+            ("credential.http://host.example.helper", "@H2"),
+        ],
+        local: &[],
+        command: &[],
+    },
 ];
 
 fn expand(v: &str, dir: &Path) -> String {
@@ -66,21 +213,52 @@ fn git_cascade(env: &Env, repo: &Path, url: &str, params: &str, log: &Path) -> V
     }
     input.push('\n');
     let mut c = env.cmd("git", repo);
-    c.args(["credential", "fill"]).env("GIT_CONFIG_PARAMETERS", params).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    c.args(["credential", "fill"])
+        .env("GIT_CONFIG_PARAMETERS", params)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
     let mut child = c.spawn().expect("spawn");
     use std::io::Write;
-    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
     let _ = child.wait_with_output();
-    std::fs::read_to_string(log).unwrap_or_default().lines().map(str::to_owned).collect()
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 fn our_cascade(env: &Env, repo: &Path, params: &str) -> Vec<String> {
-    let out = env.cmd(crate::util::BIN, repo).args(["--facts"]).env("GIT_CONFIG_PARAMETERS", params).output().expect("run");
-    let facts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let out = env
+        .cmd(crate::util::BIN, repo)
+        .args(["--facts"])
+        .env("GIT_CONFIG_PARAMETERS", params)
+        .output()
+        .expect("run");
+    let facts: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
     let helpers = &facts["remotes"][0]["urls"][0]["https"]["helpers"];
     helpers
         .as_array()
-        .map(|a| a.iter().map(|h| h["display"].as_str().expect("display").rsplit('/').next().expect("name").to_owned()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|h| {
+                    h["display"]
+                        .as_str()
+                        .expect("display")
+                        .rsplit('/')
+                        .next()
+                        .expect("name")
+                        .to_owned()
+                })
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -95,25 +273,45 @@ fn helper_cascade_matches_git_credential_fill() {
         let hdir = env.path("helpers");
         let log = env.path("log");
         for i in 1..=3 {
-            env.script(&format!("helpers/h{i}"), &format!("[ \"$1\" = get ] && echo h{i} >> '{}'\ncat >/dev/null", log.display()));
+            env.script(
+                &format!("helpers/h{i}"),
+                &format!(
+                    "[ \"$1\" = get ] && echo h{i} >> '{}'\ncat >/dev/null",
+                    log.display()
+                ),
+            );
         }
         for (k, v) in case.global {
-            env.git_ok(&repo, &["config", "--global", "--add", k, &expand(v, &hdir)]);
+            env.git_ok(
+                &repo,
+                &["config", "--global", "--add", k, &expand(v, &hdir)],
+            );
         }
         for (k, v) in case.local {
             env.git_ok(&repo, &["config", "--add", k, &expand(v, &hdir)]);
         }
-        let params: Vec<String> = case.command.iter().map(|(k, v)| format!("'{k}'='{}'", expand(v, &hdir))).collect();
+        let params: Vec<String> = case
+            .command
+            .iter()
+            .map(|(k, v)| format!("'{k}'='{}'", expand(v, &hdir)))
+            .collect();
         let params = params.join(" ");
         env.git_ok(&repo, &["remote", "add", "origin", case.url]);
         let want = git_cascade(&env, &repo, case.url, &params, &log);
         let got = our_cascade(&env, &repo, &params);
         answered += usize::from(!want.is_empty());
         if want != got {
-            failures.push(format!("{}: git {want:?}, git-credcheck {got:?}", case.name));
+            failures.push(format!(
+                "{}: git {want:?}, git-credcheck {got:?}",
+                case.name
+            ));
         }
     }
-    assert!(failures.is_empty(), "cascade differs from git:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "cascade differs from git:\n{}",
+        failures.join("\n")
+    );
     // The logging helper really ran: most cases have a non-empty cascade.
     assert!(answered >= 14, "only {answered} cases reached a helper");
 }
@@ -121,23 +319,77 @@ fn helper_cascade_matches_git_credential_fill() {
 #[test]
 fn push_urls_match_git_remote_get_url() {
     let cases: &[(&str, &[(&str, &str)])] = &[
-        ("url only", &[("remote.origin.url", "https://a.example/r.git")]),
-        ("pushurls", &[("remote.origin.url", "https://a.example/r.git"), ("remote.origin.pushurl", "https://b.example/r.git"), ("remote.origin.pushurl", "ssh://git@c.example/r.git")]),
-        ("insteadOf", &[("url.https://a.example/.insteadOf", "gh:"), ("remote.origin.url", "gh:r.git")]),
-        ("pushInsteadOf", &[("url.ssh://git@a.example/.pushInsteadOf", "https://a.example/"), ("remote.origin.url", "https://a.example/r.git")]),
+        (
+            "url only",
+            &[("remote.origin.url", "https://a.example/r.git")],
+        ),
+        (
+            "pushurls",
+            &[
+                ("remote.origin.url", "https://a.example/r.git"),
+                ("remote.origin.pushurl", "https://b.example/r.git"),
+                ("remote.origin.pushurl", "ssh://git@c.example/r.git"),
+            ],
+        ),
+        (
+            "insteadOf",
+            &[
+                ("url.https://a.example/.insteadOf", "gh:"),
+                ("remote.origin.url", "gh:r.git"),
+            ],
+        ),
+        (
+            "pushInsteadOf",
+            &[
+                (
+                    "url.ssh://git@a.example/.pushInsteadOf",
+                    "https://a.example/",
+                ),
+                ("remote.origin.url", "https://a.example/r.git"),
+            ],
+        ),
         (
             "pushurl ignores pushInsteadOf",
             &[
-                ("url.ssh://git@a.example/.pushInsteadOf", "https://a.example/"),
+                (
+                    "url.ssh://git@a.example/.pushInsteadOf",
+                    "https://a.example/",
+                ),
                 ("url.https://b.example/.insteadOf", "bb:"),
                 ("remote.origin.url", "https://a.example/r.git"),
                 ("remote.origin.pushurl", "bb:r.git"),
             ],
         ),
-        ("two urls", &[("remote.origin.url", "https://a.example/r.git"), ("remote.origin.url", "https://b.example/r.git")]),
-        ("longest insteadOf", &[("url.https://a.example/.insteadOf", "x:"), ("url.https://b.example/.insteadOf", "x:y/"), ("remote.origin.url", "x:y/r.git")]),
-        ("scp-like", &[("remote.origin.url", "git@a.example:org/r.git")]),
-        ("one of two urls push-rewritten", &[("url.ssh://git@a.example/.pushInsteadOf", "https://a.example/"), ("remote.origin.url", "https://a.example/r.git"), ("remote.origin.url", "https://b.example/r.git")]),
+        (
+            "two urls",
+            &[
+                ("remote.origin.url", "https://a.example/r.git"),
+                ("remote.origin.url", "https://b.example/r.git"),
+            ],
+        ),
+        (
+            "longest insteadOf",
+            &[
+                ("url.https://a.example/.insteadOf", "x:"),
+                ("url.https://b.example/.insteadOf", "x:y/"),
+                ("remote.origin.url", "x:y/r.git"),
+            ],
+        ),
+        (
+            "scp-like",
+            &[("remote.origin.url", "git@a.example:org/r.git")],
+        ),
+        (
+            "one of two urls push-rewritten",
+            &[
+                (
+                    "url.ssh://git@a.example/.pushInsteadOf",
+                    "https://a.example/",
+                ),
+                ("remote.origin.url", "https://a.example/r.git"),
+                ("remote.origin.url", "https://b.example/r.git"),
+            ],
+        ),
     ];
     let mut failures = Vec::new();
     for (name, lines) in cases {
@@ -146,13 +398,27 @@ fn push_urls_match_git_remote_get_url() {
         for (k, v) in *lines {
             env.git_ok(&repo, &["config", "--add", k, v]);
         }
-        let want: Vec<String> = env.git_ok(&repo, &["remote", "get-url", "--push", "--all", "origin"]).lines().map(str::to_owned).collect();
+        let want: Vec<String> = env
+            .git_ok(&repo, &["remote", "get-url", "--push", "--all", "origin"])
+            .lines()
+            .map(str::to_owned)
+            .collect();
         let out = env.credcheck(&repo, &["--facts", "--remote", "origin"]);
-        let facts: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stderr));
-        let got: Vec<String> = facts["remotes"][0]["urls"].as_array().expect("urls").iter().map(|u| u["url"]["display"].as_str().expect("display").to_owned()).collect();
+        let facts: serde_json::Value =
+            serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stderr));
+        let got: Vec<String> = facts["remotes"][0]["urls"]
+            .as_array()
+            .expect("urls")
+            .iter()
+            .map(|u| u["url"]["display"].as_str().expect("display").to_owned())
+            .collect();
         if want != got {
             failures.push(format!("{name}: git {want:?}, git-credcheck {got:?}"));
         }
     }
-    assert!(failures.is_empty(), "push URLs differ from git:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "push URLs differ from git:\n{}",
+        failures.join("\n")
+    );
 }

@@ -5,7 +5,7 @@ mod util;
 mod cascade;
 mod guard;
 mod hooks;
-mod http;
+pub mod http;
 mod output;
 mod robustness;
 mod ssh;

@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 fn setup(env: &Env) -> (PathBuf, PathBuf) {
     let repo = env.repo("work");
     let bare = env.bare("remote.git");
-    env.git_ok(&repo, &["remote", "add", "origin", bare.to_str().expect("utf8")]);
+    env.git_ok(
+        &repo,
+        &["remote", "add", "origin", bare.to_str().expect("utf8")],
+    );
     (repo, bare)
 }
 
@@ -25,14 +28,48 @@ fn exercise(env: &Env, repo: &Path, bare: &Path, push: &dyn Fn() -> Run) -> Run 
     let pushed = remote_head(env, bare).expect("clean push arrived");
     std::fs::write(repo.join("README"), "y\n").expect("write");
     env.git_ok(repo, &["commit", "-qam", "second"]);
-    env.git_ok(repo, &["remote", "set-url", "--add", "--push", "origin", bare.to_str().expect("utf8")]);
-    env.git_ok(repo, &["remote", "set-url", "--add", "--push", "origin", "https://git.example.test/acme/app.git"]);
+    env.git_ok(
+        repo,
+        &[
+            "remote",
+            "set-url",
+            "--add",
+            "--push",
+            "origin",
+            bare.to_str().expect("utf8"),
+        ],
+    );
+    env.git_ok(
+        repo,
+        &[
+            "remote",
+            "set-url",
+            "--add",
+            "--push",
+            "origin",
+            "https://git.example.test/acme/app.git",
+        ],
+    );
     env.git_ok(repo, &["config", "credential.helper", "nonexistent-helper"]);
     let second = push();
-    assert_ne!(second.code, 0, "push with a doomed second URL went through:\n{}", second.all());
+    assert_ne!(
+        second.code,
+        0,
+        "push with a doomed second URL went through:\n{}",
+        second.all()
+    );
     let all = second.all();
-    assert!(all.contains("CC201") && all.contains("nonexistent-helper") && all.contains("git.example.test"), "untargeted message:\n{all}");
-    assert_eq!(remote_head(env, bare).as_deref(), Some(pushed.as_str()), "the first URL received the push");
+    assert!(
+        all.contains("CC201")
+            && all.contains("nonexistent-helper")
+            && all.contains("git.example.test"),
+        "untargeted message:\n{all}"
+    );
+    assert_eq!(
+        remote_head(env, bare).as_deref(),
+        Some(pushed.as_str()),
+        "the first URL received the push"
+    );
     second
 }
 
@@ -43,8 +80,14 @@ fn installed_shim_allows_then_blocks() {
     let r = env.credcheck(&repo, &["install"]);
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(repo.join(".git/hooks/pre-push").exists());
-    let blocked = exercise(&env, &repo, &bare, &|| env.git(&repo, &["push", "origin", "main"]));
-    assert!(blocked.stderr.contains("git push --no-verify"), "{}", blocked.stderr);
+    let blocked = exercise(&env, &repo, &bare, &|| {
+        env.git(&repo, &["push", "origin", "main"])
+    });
+    assert!(
+        blocked.stderr.contains("git push --no-verify"),
+        "{}",
+        blocked.stderr
+    );
     // --no-verify bypasses the hook; the doomed URL then fails on its own.
     let r = env.credcheck(&repo, &["uninstall"]);
     assert_eq!(r.code, 0, "{}", r.all());
@@ -57,19 +100,38 @@ fn install_respects_core_hooks_path_and_chains_foreign_hooks() {
     let (repo, bare) = setup(&env);
     env.git_ok(&repo, &["config", "core.hooksPath", ".githooks"]);
     let marker = env.path("chained-ran");
-    let foreign = env.script("work/.githooks/pre-push", &format!("cat > '{}'", marker.display()));
+    let foreign = env.script(
+        "work/.githooks/pre-push",
+        &format!("cat > '{}'", marker.display()),
+    );
     let r = env.credcheck(&repo, &["install"]);
-    assert_eq!(r.code, 2, "a foreign hook must not be replaced silently: {}", r.all());
+    assert_eq!(
+        r.code,
+        2,
+        "a foreign hook must not be replaced silently: {}",
+        r.all()
+    );
     assert!(r.stderr.contains("--chain"), "{}", r.stderr);
-    assert_eq!(std::fs::read_to_string(&foreign).expect("kept").contains("chained-ran"), true);
+    assert_eq!(
+        std::fs::read_to_string(&foreign)
+            .expect("kept")
+            .contains("chained-ran"),
+        true
+    );
     let r = env.credcheck(&repo, &["install", "--chain"]);
     assert_eq!(r.code, 0, "{}", r.all());
-    exercise(&env, &repo, &bare, &|| env.git(&repo, &["push", "origin", "main"]));
+    exercise(&env, &repo, &bare, &|| {
+        env.git(&repo, &["push", "origin", "main"])
+    });
     // The chained hook ran on the clean push and got git's ref lines.
-    assert!(std::fs::read_to_string(&marker).expect("chained hook ran").contains("refs/heads/main"));
+    assert!(std::fs::read_to_string(&marker)
+        .expect("chained hook ran")
+        .contains("refs/heads/main"));
     let r = env.credcheck(&repo, &["uninstall"]);
     assert_eq!(r.code, 0, "{}", r.all());
-    assert!(std::fs::read_to_string(repo.join(".githooks/pre-push")).expect("restored").contains("chained-ran"));
+    assert!(std::fs::read_to_string(repo.join(".githooks/pre-push"))
+        .expect("restored")
+        .contains("chained-ran"));
 }
 
 #[test]
@@ -78,10 +140,20 @@ fn shim_without_binary_lets_the_push_through() {
     let (repo, bare) = setup(&env);
     let hook = repo.join(".git/hooks/pre-push");
     std::fs::copy(manifest_dir().join("hooks/pre-push"), &hook).expect("copy shim");
-    let r = env.cmd("git", &repo).args(["push", "origin", "main"]).env("PATH", "/usr/local/bin:/usr/bin:/bin").output().expect("push");
+    let r = env
+        .cmd("git", &repo)
+        .args(["push", "origin", "main"])
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+        .output()
+        .expect("push");
     let r: Run = r.into();
     assert_eq!(r.code, 0, "{}", r.all());
-    assert!(r.stderr.contains("git-credcheck: not found on PATH; push not checked"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("git-credcheck: not found on PATH; push not checked"),
+        "{}",
+        r.stderr
+    );
     assert!(remote_head(&env, &bare).is_some());
 }
 
@@ -90,27 +162,46 @@ fn shim_without_binary_lets_the_push_through() {
 fn builder_env(env: &mut Env) {
     let real_home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
     let cargo_home = std::env::var("CARGO_HOME").unwrap_or_else(|_| format!("{real_home}/.cargo"));
-    let rustup_home = std::env::var("RUSTUP_HOME").unwrap_or_else(|_| format!("{real_home}/.rustup"));
-    let path = format!("{cargo_home}/bin:{}", std::env::var("PATH").unwrap_or_default());
+    let rustup_home =
+        std::env::var("RUSTUP_HOME").unwrap_or_else(|_| format!("{real_home}/.rustup"));
+    let path = format!(
+        "{cargo_home}/bin:{}",
+        std::env::var("PATH").unwrap_or_default()
+    );
     env.set("CARGO_HOME", &cargo_home);
     env.set("RUSTUP_HOME", &rustup_home);
     env.set("PATH", &path);
-    env.set("CARGO_TARGET_DIR", manifest_dir().join("target/hook-managers").to_str().expect("utf8"));
+    env.set(
+        "CARGO_TARGET_DIR",
+        manifest_dir()
+            .join("target/hook-managers")
+            .to_str()
+            .expect("utf8"),
+    );
     env.set("CARGO_PROFILE_RELEASE_LTO", "false");
     env.set("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
     env.set("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1");
 }
 
 fn head_rev() -> Option<String> {
-    let out = std::process::Command::new("git").args(["rev-parse", "HEAD"]).current_dir(manifest_dir()).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    let out = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(manifest_dir())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 fn manager_config(repo: &Path) {
     let rev = head_rev().expect("this checkout has a commit");
     std::fs::write(
         repo.join(".pre-commit-config.yaml"),
-        format!("repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: credcheck\n", manifest_dir().display()),
+        format!(
+            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: credcheck\n",
+            manifest_dir().display()
+        ),
     )
     .expect("config");
 }
@@ -122,15 +213,37 @@ fn pre_commit_framework_allows_then_blocks() {
     }
     let mut env = Env::new();
     builder_env(&mut env);
-    env.set("PRE_COMMIT_HOME", manifest_dir().join("target/pre-commit-home").to_str().expect("utf8"));
+    env.set(
+        "PRE_COMMIT_HOME",
+        manifest_dir()
+            .join("target/pre-commit-home")
+            .to_str()
+            .expect("utf8"),
+    );
     let (repo, bare) = setup(&env);
     manager_config(&repo);
-    let r: Run = env.cmd("pre-commit", &repo).args(["install", "--hook-type", "pre-push"]).output().expect("pre-commit").into();
+    let r: Run = env
+        .cmd("pre-commit", &repo)
+        .args(["install", "--hook-type", "pre-push"])
+        .output()
+        .expect("pre-commit")
+        .into();
     assert_eq!(r.code, 0, "{}", r.all());
-    let blocked = exercise(&env, &repo, &bare, &|| env.git(&repo, &["push", "origin", "main"]));
-    assert!(blocked.all().contains("SKIP=credcheck"), "{}", blocked.all());
+    let blocked = exercise(&env, &repo, &bare, &|| {
+        env.git(&repo, &["push", "origin", "main"])
+    });
+    assert!(
+        blocked.all().contains("SKIP=credcheck"),
+        "{}",
+        blocked.all()
+    );
     // The CI lint stage runs the same hook by hand.
-    let r: Run = env.cmd("pre-commit", &repo).args(["run", "--hook-stage", "manual", "credcheck"]).output().expect("pre-commit").into();
+    let r: Run = env
+        .cmd("pre-commit", &repo)
+        .args(["run", "--hook-stage", "manual", "credcheck"])
+        .output()
+        .expect("pre-commit")
+        .into();
     assert_ne!(r.code, 0, "{}", r.all());
     assert!(r.all().contains("CC201"), "{}", r.all());
 }
@@ -142,12 +255,25 @@ fn prek_allows_then_blocks() {
     }
     let mut env = Env::new();
     builder_env(&mut env);
-    env.set("PREK_HOME", manifest_dir().join("target/prek-home").to_str().expect("utf8"));
+    env.set(
+        "PREK_HOME",
+        manifest_dir()
+            .join("target/prek-home")
+            .to_str()
+            .expect("utf8"),
+    );
     let (repo, bare) = setup(&env);
     manager_config(&repo);
-    let r: Run = env.cmd("prek", &repo).args(["install", "--hook-type", "pre-push"]).output().expect("prek").into();
+    let r: Run = env
+        .cmd("prek", &repo)
+        .args(["install", "--hook-type", "pre-push"])
+        .output()
+        .expect("prek")
+        .into();
     assert_eq!(r.code, 0, "{}", r.all());
-    exercise(&env, &repo, &bare, &|| env.git(&repo, &["push", "origin", "main"]));
+    exercise(&env, &repo, &bare, &|| {
+        env.git(&repo, &["push", "origin", "main"])
+    });
 }
 
 #[test]
@@ -158,14 +284,28 @@ fn hook_reads_git_protocol_and_never_prints_the_url_password() {
     let url = format!("https://alice:{secret}@git.example.test/a.git");
     let z = "0".repeat(40);
     let head = env.git_ok(&repo, &["rev-parse", "HEAD"]);
-    let input = format!("refs/heads/main {} refs/heads/main {z}\n(delete) {z} refs/heads/old {}\nbad line\n", head.trim(), head.trim());
+    let input = format!(
+        "refs/heads/main {} refs/heads/main {z}\n(delete) {z} refs/heads/old {}\nbad line\n",
+        head.trim(),
+        head.trim()
+    );
     let r = env.credcheck_stdin(&repo, &["hook", "pre-push", &url, &url], input.as_bytes());
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(r.stderr.contains("CC101"), "{}", r.stderr);
-    assert!(r.stderr.contains("malformed pre-push input line 3"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("malformed pre-push input line 3"),
+        "{}",
+        r.stderr
+    );
     crate::util::assert_no_leak(&r.all(), &[secret.to_owned()], "pre-push");
     // pre-commit's variables, no stdin refs.
-    let r = env.cmd(crate::util::BIN, &repo).args(["hook", "pre-commit"]).env("PRE_COMMIT_REMOTE_NAME", &url).env("PRE_COMMIT_REMOTE_URL", &url).output().expect("run");
+    let r = env
+        .cmd(crate::util::BIN, &repo)
+        .args(["hook", "pre-commit"])
+        .env("PRE_COMMIT_REMOTE_NAME", &url)
+        .env("PRE_COMMIT_REMOTE_URL", &url)
+        .output()
+        .expect("run");
     let r: Run = r.into();
     assert_eq!(r.code, 0, "{}", r.all());
     crate::util::assert_no_leak(&r.all(), &[secret.to_owned()], "pre-commit");

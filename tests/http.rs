@@ -24,11 +24,31 @@ pub const GHP_OTHER: &str = "ghp_Pl0Ok9Ij8Uh7Yg6Tf5Rd4Es3Wa2Qz1Xc9Vb8N";
 pub const GLPAT_OTHER: &str = "glpat-Mn8Bv6Cx4Za2Sd0Fg8Hj6";
 
 pub fn azure_pat() -> String {
-    format!("{}AZDO{}", &"q7Wm2pLx9RtY4uZbNcHd6eJs1oPg8iAf5K".repeat(3)[..76], "Rt4Y")
+    format!(
+        "{}AZDO{}",
+        &"q7Wm2pLx9RtY4uZbNcHd6eJs1oPg8iAf5K".repeat(3)[..76],
+        "Rt4Y"
+    )
 }
 
 pub fn secrets() -> Vec<String> {
-    [ATATT, ATCTT, GHP, GLPAT, HFTOK, ATBB, LEGACY, PASSWORD, GLDT, GHP_OTHER, GLPAT_OTHER].iter().map(|s| s.to_string()).chain([azure_pat()]).collect()
+    [
+        ATATT,
+        ATCTT,
+        GHP,
+        GLPAT,
+        HFTOK,
+        ATBB,
+        LEGACY,
+        PASSWORD,
+        GLDT,
+        GHP_OTHER,
+        GLPAT_OTHER,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain([azure_pat()])
+    .collect()
 }
 
 /// Starts a server with one listener per provider, and maps the hosts for git-credcheck.
@@ -37,14 +57,29 @@ pub fn server(env: &Env) -> HttpServer {
     let srv = HttpServer::start(
         env,
         &[
-            (BB, "bitbucket-cloud", vec![s("alice", ATATT), s("x-bitbucket-api-token-auth", ATATT), s("x-token-auth", ATCTT)], false),
+            (
+                BB,
+                "bitbucket-cloud",
+                vec![
+                    s("alice", ATATT),
+                    s("x-bitbucket-api-token-auth", ATATT),
+                    s("x-token-auth", ATCTT),
+                ],
+                false,
+            ),
             (GH, "github", vec![s("", GHP)], true),
             (GL, "gitlab", vec![s("", GLPAT)], true),
             (HF, "hugging-face", vec![s("alice", HFTOK)], false),
             (AZ, "azure-devops", vec![s("", &azure_pat())], true),
         ],
     );
-    env.map_hosts(&[(BB, "bitbucket-cloud"), (GH, "github"), (GL, "gitlab"), (HF, "hugging-face"), (AZ, "azure-devops")]);
+    env.map_hosts(&[
+        (BB, "bitbucket-cloud"),
+        (GH, "github"),
+        (GL, "gitlab"),
+        (HF, "hugging-face"),
+        (AZ, "azure-devops"),
+    ]);
     srv
 }
 
@@ -62,7 +97,8 @@ impl Ctx<'_> {
     }
 
     pub fn with_user(&self, userinfo: &str) -> String {
-        self.url().replacen("http://", &format!("http://{userinfo}@"), 1)
+        self.url()
+            .replacen("http://", &format!("http://{userinfo}@"), 1)
     }
 
     pub fn hostport(&self) -> String {
@@ -76,12 +112,18 @@ impl Ctx<'_> {
     /// A `store` helper and one credentials line.
     pub fn store(&self, user: &str, secret: &str) {
         self.git(&["config", "--global", "credential.helper", "store"]);
-        self.env.home_file(".git-credentials", &format!("http://{user}:{secret}@{}\n", self.hostport()));
+        self.env.home_file(
+            ".git-credentials",
+            &format!("http://{user}:{secret}@{}\n", self.hostport()),
+        );
     }
 
     pub fn basic(user: &str, secret: &str) -> String {
         use base64::Engine;
-        format!("Authorization: Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{secret}")))
+        format!(
+            "Authorization: Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{secret}"))
+        )
     }
 }
 
@@ -90,49 +132,192 @@ type Setup = fn(&Ctx<'_>);
 /// (name, host, setup, expected code at error level or "" for healthy).
 pub fn setups() -> Vec<(&'static str, &'static str, Setup, &'static str)> {
     vec![
-        ("store app password", BB, |c| c.store("alice", ATBB), "CC202"),
-        ("store legacy app password", BB, |c| c.store("alice", LEGACY), "CC202"),
-        ("store account password", BB, |c| c.store("alice", PASSWORD), "CC202"),
-        ("url app password", BB, |c| c.git(&["remote", "set-url", "origin", &c.with_user(&format!("alice:{ATBB}"))]), "CC202"),
+        (
+            "store app password",
+            BB,
+            |c| c.store("alice", ATBB),
+            "CC202",
+        ),
+        (
+            "store legacy app password",
+            BB,
+            |c| c.store("alice", LEGACY),
+            "CC202",
+        ),
+        (
+            "store account password",
+            BB,
+            |c| c.store("alice", PASSWORD),
+            "CC202",
+        ),
+        (
+            "url app password",
+            BB,
+            |c| {
+                c.git(&[
+                    "remote",
+                    "set-url",
+                    "origin",
+                    &c.with_user(&format!("alice:{ATBB}")),
+                ])
+            },
+            "CC202",
+        ),
         (
             "email in url",
             BB,
             |c| {
-                c.git(&["remote", "set-url", "origin", &c.with_user("alice%40example.com")]);
+                c.git(&[
+                    "remote",
+                    "set-url",
+                    "origin",
+                    &c.with_user("alice%40example.com"),
+                ]);
                 c.store("alice%40example.com", ATATT);
             },
             "CC203",
         ),
-        ("email in store", BB, |c| c.store("alice%40example.com", ATATT), "CC203"),
+        (
+            "email in store",
+            BB,
+            |c| c.store("alice%40example.com", ATATT),
+            "CC203",
+        ),
         (
             "email in credential.username",
             BB,
             |c| {
                 c.store("alice%40example.com", ATATT);
-                c.git(&["config", "--global", "credential.username", "alice@example.com"]);
+                c.git(&[
+                    "config",
+                    "--global",
+                    "credential.username",
+                    "alice@example.com",
+                ]);
             },
             "CC203",
         ),
-        ("gitlab token to bitbucket", BB, |c| c.store("alice", GLPAT_OTHER), "CC206"),
-        ("github token to bitbucket", BB, |c| c.store("alice", GHP_OTHER), "CC206"),
-        ("missing helper", BB, |c| c.git(&["config", "--global", "credential.helper", "nonexistent-helper"]), "CC201"),
+        (
+            "gitlab token to bitbucket",
+            BB,
+            |c| c.store("alice", GLPAT_OTHER),
+            "CC206",
+        ),
+        (
+            "github token to bitbucket",
+            BB,
+            |c| c.store("alice", GHP_OTHER),
+            "CC206",
+        ),
+        (
+            "missing helper",
+            BB,
+            |c| {
+                c.git(&[
+                    "config",
+                    "--global",
+                    "credential.helper",
+                    "nonexistent-helper",
+                ])
+            },
+            "CC201",
+        ),
         ("no credential source", BB, |_| {}, "CC209"),
-        ("manager-core renamed", BB, |c| c.git(&["config", "--global", "credential.helper", "manager-core"]), "CC201"),
-        ("git-credential- prefix", BB, |c| c.git(&["config", "--global", "credential.helper", "git-credential-store"]), "CC201"),
-        ("absolute helper gone", BB, |c| c.git(&["config", "--global", "credential.helper", "/opt/gone/git-credential-x"]), "CC201"),
-        ("osxkeychain on linux", BB, |c| c.git(&["config", "--global", "credential.helper", "osxkeychain"]), "CC201"),
-        ("github password", GH, |c| c.store("alice", PASSWORD), "CC202"),
-        ("gitlab token to github", GH, |c| c.store("alice", GLPAT_OTHER), "CC206"),
-        ("gitlab deploy token", GL, |c| c.store("gitlab+deploy-token-1", GLDT), "CC205"),
-        ("hugging face password", HF, |c| c.store("alice", PASSWORD), "CC202"),
-        ("azure alternate password", AZ, |c| c.store("alice", PASSWORD), "CC202"),
-        ("extraHeader app password", BB, |c| c.git(&["config", "--global", "http.extraHeader", &Ctx::basic("alice", ATBB)]), "CC202"),
+        (
+            "manager-core renamed",
+            BB,
+            |c| c.git(&["config", "--global", "credential.helper", "manager-core"]),
+            "CC201",
+        ),
+        (
+            "git-credential- prefix",
+            BB,
+            |c| {
+                c.git(&[
+                    "config",
+                    "--global",
+                    "credential.helper",
+                    "git-credential-store",
+                ])
+            },
+            "CC201",
+        ),
+        (
+            "absolute helper gone",
+            BB,
+            |c| {
+                c.git(&[
+                    "config",
+                    "--global",
+                    "credential.helper",
+                    "/opt/gone/git-credential-x",
+                ])
+            },
+            "CC201",
+        ),
+        (
+            "osxkeychain on linux",
+            BB,
+            |c| c.git(&["config", "--global", "credential.helper", "osxkeychain"]),
+            "CC201",
+        ),
+        (
+            "github password",
+            GH,
+            |c| c.store("alice", PASSWORD),
+            "CC202",
+        ),
+        (
+            "gitlab token to github",
+            GH,
+            |c| c.store("alice", GLPAT_OTHER),
+            "CC206",
+        ),
+        (
+            "gitlab deploy token",
+            GL,
+            |c| c.store("gitlab+deploy-token-1", GLDT),
+            "CC205",
+        ),
+        (
+            "hugging face password",
+            HF,
+            |c| c.store("alice", PASSWORD),
+            "CC202",
+        ),
+        (
+            "azure alternate password",
+            AZ,
+            |c| c.store("alice", PASSWORD),
+            "CC202",
+        ),
+        (
+            "extraHeader app password",
+            BB,
+            |c| {
+                c.git(&[
+                    "config",
+                    "--global",
+                    "http.extraHeader",
+                    &Ctx::basic("alice", ATBB),
+                ])
+            },
+            "CC202",
+        ),
         (
             "store --file app password",
             BB,
             |c| {
-                let f = c.env.write("creds/file", &format!("http://alice:{ATBB}@{}\n", c.hostport()));
-                c.git(&["config", "--global", "credential.helper", &format!("store --file={}", f.display())]);
+                let f = c.env.write(
+                    "creds/file",
+                    &format!("http://alice:{ATBB}@{}\n", c.hostport()),
+                );
+                c.git(&[
+                    "config",
+                    "--global",
+                    "credential.helper",
+                    &format!("store --file={}", f.display()),
+                ]);
             },
             "CC202",
         ),
@@ -141,7 +326,10 @@ pub fn setups() -> Vec<(&'static str, &'static str, Setup, &'static str)> {
             BB,
             |c| {
                 c.git(&["config", "--global", "credential.helper", "store"]);
-                c.env.home_file(".config/git/credentials", &format!("http://alice:{ATBB}@{}\n", c.hostport()));
+                c.env.home_file(
+                    ".config/git/credentials",
+                    &format!("http://alice:{ATBB}@{}\n", c.hostport()),
+                );
             },
             "CC202",
         ),
@@ -149,8 +337,16 @@ pub fn setups() -> Vec<(&'static str, &'static str, Setup, &'static str)> {
             "scheme-less section",
             BB,
             |c| {
-                c.git(&["config", "--global", &format!("credential.{}.helper", c.hostport()), "store"]);
-                c.env.home_file(".git-credentials", &format!("http://alice:{ATBB}@{}\n", c.hostport()));
+                c.git(&[
+                    "config",
+                    "--global",
+                    &format!("credential.{}.helper", c.hostport()),
+                    "store",
+                ]);
+                c.env.home_file(
+                    ".git-credentials",
+                    &format!("http://alice:{ATBB}@{}\n", c.hostport()),
+                );
             },
             "CC202",
         ),
@@ -158,17 +354,59 @@ pub fn setups() -> Vec<(&'static str, &'static str, Setup, &'static str)> {
             "path-prefix section",
             BB,
             |c| {
-                c.git(&["config", "--global", &format!("credential.http://{}/{}.helper", c.hostport(), c.path), "store"]);
-                c.env.home_file(".git-credentials", &format!("http://alice:{ATBB}@{}\n", c.hostport()));
+                c.git(&[
+                    "config",
+                    "--global",
+                    &format!("credential.http://{}/{}.helper", c.hostport(), c.path),
+                    "store",
+                ]);
+                c.env.home_file(
+                    ".git-credentials",
+                    &format!("http://alice:{ATBB}@{}\n", c.hostport()),
+                );
             },
             "CC202",
         ),
-        ("upper-case scheme", BB, |c| c.git(&["remote", "set-url", "origin", &c.url().replacen("http://", "HTTP://", 1)]), "CC104"),
-        ("github password in url", GH, |c| c.git(&["remote", "set-url", "origin", &c.with_user(&format!("alice:{PASSWORD}"))]), "CC202"),
-        ("askpass missing", BB, |c| c.git(&["config", "--global", "core.askPass", "/opt/gone/askpass"]), "CC209"),
+        (
+            "upper-case scheme",
+            BB,
+            |c| {
+                c.git(&[
+                    "remote",
+                    "set-url",
+                    "origin",
+                    &c.url().replacen("http://", "HTTP://", 1),
+                ])
+            },
+            "CC104",
+        ),
+        (
+            "github password in url",
+            GH,
+            |c| {
+                c.git(&[
+                    "remote",
+                    "set-url",
+                    "origin",
+                    &c.with_user(&format!("alice:{PASSWORD}")),
+                ])
+            },
+            "CC202",
+        ),
+        (
+            "askpass missing",
+            BB,
+            |c| c.git(&["config", "--global", "core.askPass", "/opt/gone/askpass"]),
+            "CC209",
+        ),
         // Healthy setups.
         ("api token", BB, |c| c.store("alice", ATATT), ""),
-        ("api token static user", BB, |c| c.store("x-bitbucket-api-token-auth", ATATT), ""),
+        (
+            "api token static user",
+            BB,
+            |c| c.store("x-bitbucket-api-token-auth", ATATT),
+            "",
+        ),
         (
             "user in url",
             BB,
@@ -183,29 +421,72 @@ pub fn setups() -> Vec<(&'static str, &'static str, Setup, &'static str)> {
             BB,
             |c| {
                 let h = c.env.script("bin/helper", &format!("[ \"$1\" = get ] && printf 'username=alice\\npassword={ATATT}\\n'\ncat >/dev/null"));
-                c.git(&["config", "--global", "credential.helper", &h.display().to_string()]);
+                c.git(&[
+                    "config",
+                    "--global",
+                    "credential.helper",
+                    &h.display().to_string(),
+                ]);
             },
             "",
         ),
-        ("extraHeader token", BB, |c| c.git(&["config", "--global", "http.extraHeader", &Ctx::basic("alice", ATATT)]), ""),
+        (
+            "extraHeader token",
+            BB,
+            |c| {
+                c.git(&[
+                    "config",
+                    "--global",
+                    "http.extraHeader",
+                    &Ctx::basic("alice", ATATT),
+                ])
+            },
+            "",
+        ),
         ("github token", GH, |c| c.store("alice", GHP), ""),
         ("gitlab token", GL, |c| c.store("alice", GLPAT), ""),
         (
             "askpass",
             BB,
             |c| {
-                let a = c.env.script("bin/askpass", &format!("case \"$1\" in Username*) echo alice;; *) echo '{ATATT}';; esac"));
-                c.git(&["config", "--global", "core.askPass", &a.display().to_string()]);
+                let a = c.env.script(
+                    "bin/askpass",
+                    &format!("case \"$1\" in Username*) echo alice;; *) echo '{ATATT}';; esac"),
+                );
+                c.git(&[
+                    "config",
+                    "--global",
+                    "core.askPass",
+                    &a.display().to_string(),
+                ]);
             },
             "",
         ),
-        ("netrc", BB, |c| drop(c.env.home_file(".netrc", &format!("machine {} login alice password {ATATT}\n", c.host))), ""),
+        (
+            "netrc",
+            BB,
+            |c| {
+                drop(c.env.home_file(
+                    ".netrc",
+                    &format!("machine {} login alice password {ATATT}\n", c.host),
+                ))
+            },
+            "",
+        ),
         (
             "url-specific store file",
             BB,
             |c| {
-                let f = c.env.write("creds/bb", &format!("http://alice:{ATATT}@{}\n", c.hostport()));
-                c.git(&["config", "--global", &format!("credential.http://{}.helper", c.hostport()), &format!("store --file {}", f.display())]);
+                let f = c.env.write(
+                    "creds/bb",
+                    &format!("http://alice:{ATATT}@{}\n", c.hostport()),
+                );
+                c.git(&[
+                    "config",
+                    "--global",
+                    &format!("credential.http://{}.helper", c.hostport()),
+                    &format!("store --file {}", f.display()),
+                ]);
             },
             "",
         ),
@@ -214,13 +495,21 @@ pub fn setups() -> Vec<(&'static str, &'static str, Setup, &'static str)> {
             BB,
             |c| {
                 c.git(&["config", "--global", "credential.helper", "store"]);
-                c.env.home_file(".config/git/credentials", &format!("http://alice:{ATATT}@{}\n", c.hostport()));
+                c.env.home_file(
+                    ".config/git/credentials",
+                    &format!("http://alice:{ATATT}@{}\n", c.hostport()),
+                );
             },
             "",
         ),
         ("hugging face token", HF, |c| c.store("alice", HFTOK), ""),
         ("azure pat", AZ, |c| c.store("alice", &azure_pat()), ""),
-        ("bitbucket access token", BB, |c| c.store("x-token-auth", ATCTT), ""),
+        (
+            "bitbucket access token",
+            BB,
+            |c| c.store("x-token-auth", ATCTT),
+            "",
+        ),
     ]
 }
 
@@ -237,7 +526,13 @@ fn provider_matrix_predictions_match_real_pushes() {
         let srv = server(&env);
         let repo = env.repo("work");
         let path = srv.repo(&env, &format!("s{i}"));
-        let ctx = Ctx { env: &env, repo: &repo, srv: &srv, host, path };
+        let ctx = Ctx {
+            env: &env,
+            repo: &repo,
+            srv: &srv,
+            host,
+            path,
+        };
         env.git_ok(&repo, &["remote", "add", "origin", &ctx.url()]);
         setup(&ctx);
         let report = env.credcheck(&repo, &["--format", "json"]);
@@ -249,20 +544,37 @@ fn provider_matrix_predictions_match_real_pushes() {
         if want.is_empty() {
             healthy += 1;
             if !errors.is_empty() || push.code != 0 {
-                failures.push(format!("{name}: healthy setup got errors {errors:?}, push exit {}: {}", push.code, push.stderr.trim()));
+                failures.push(format!(
+                    "{name}: healthy setup got errors {errors:?}, push exit {}: {}",
+                    push.code,
+                    push.stderr.trim()
+                ));
             }
         } else {
             rule_setups += 1;
             if !errors.iter().any(|c| c == want) {
-                failures.push(format!("{name}: expected {want} at error level, got {errors:?}\n{}", human.stdout));
+                failures.push(format!(
+                    "{name}: expected {want} at error level, got {errors:?}\n{}",
+                    human.stdout
+                ));
             }
             if push.code == 0 {
-                failures.push(format!("{name}: git-credcheck reported {errors:?} but the push succeeded"));
+                failures.push(format!(
+                    "{name}: git-credcheck reported {errors:?} but the push succeeded"
+                ));
             }
         }
     }
-    assert!(rule_setups >= 25 && healthy >= 10, "{rule_setups} rule setups, {healthy} healthy");
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        rule_setups >= 25 && healthy >= 10,
+        "{rule_setups} rule setups, {healthy} healthy"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -274,19 +586,51 @@ fn stale_app_password_report_names_cause_date_scopes_and_steps() {
     let srv = server(&env);
     let repo = env.repo("work");
     let path = srv.repo(&env, "r");
-    let ctx = Ctx { env: &env, repo: &repo, srv: &srv, host: BB, path };
+    let ctx = Ctx {
+        env: &env,
+        repo: &repo,
+        srv: &srv,
+        host: BB,
+        path,
+    };
     env.git_ok(&repo, &["remote", "add", "origin", &ctx.url()]);
     ctx.store("alice", ATBB);
     let r = env.credcheck(&repo, &[]);
     assert_eq!(r.code, 1, "{}", r.all());
-    for needle in ["error[CC202]", "app password", "2026-07-28", "read:repository:bitbucket", "write:repository:bitbucket", "sed -i '1d'", "<your-bitbucket-username>", ".git-credentials:1"] {
-        assert!(r.stdout.contains(needle), "missing `{needle}` in:\n{}", r.stdout);
+    for needle in [
+        "error[CC202]",
+        "app password",
+        "2026-07-28",
+        "read:repository:bitbucket",
+        "write:repository:bitbucket",
+        "sed -i '1d'",
+        "<your-bitbucket-username>",
+        ".git-credentials:1",
+    ] {
+        assert!(
+            r.stdout.contains(needle),
+            "missing `{needle}` in:\n{}",
+            r.stdout
+        );
     }
     assert_no_leak(&r.all(), &secrets(), "doctor");
     // Before the brownouts the same app password is not reported; during them it warns.
-    let before = env.cmd(crate::util::BIN, &repo).args(["--format", "json"]).env("GIT_CREDCHECK_TODAY", "2026-06-01").output().expect("run");
+    let before = env
+        .cmd(crate::util::BIN, &repo)
+        .args(["--format", "json"])
+        .env("GIT_CREDCHECK_TODAY", "2026-06-01")
+        .output()
+        .expect("run");
     assert!(!String::from_utf8_lossy(&before.stdout).contains("CC202"));
-    let during = env.cmd(crate::util::BIN, &repo).args(["--format", "json"]).env("GIT_CREDCHECK_TODAY", "2026-07-01").output().expect("run");
+    let during = env
+        .cmd(crate::util::BIN, &repo)
+        .args(["--format", "json"])
+        .env("GIT_CREDCHECK_TODAY", "2026-07-01")
+        .output()
+        .expect("run");
     let during = String::from_utf8_lossy(&during.stdout).into_owned();
-    assert!(during.contains("\"CC202\"") && during.contains("\"warning\""), "{during}");
+    assert!(
+        during.contains("\"CC202\"") && during.contains("\"warning\""),
+        "{during}"
+    );
 }

@@ -1,1 +1,303 @@
-//! placeholder
+//! End to end against a real OpenSSH sshd on a loopback port, with real `git push` over
+//! SSH. ssh finds ~/.ssh through the passwd entry, not $HOME, so every client setting is
+//! passed with `-F` (git-mechanics.md).
+
+use crate::util::{assert_no_leak, codes, Env, Run};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+struct Sshd {
+    child: Child,
+    port: u16,
+    dir: PathBuf,
+}
+
+impl Drop for Sshd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn keygen(path: &Path, kind: &str, passphrase: &str) {
+    let st = Command::new("ssh-keygen")
+        .args(["-q", "-t", kind, "-N", passphrase, "-C", "test", "-f"])
+        .arg(path)
+        .status()
+        .expect("ssh-keygen");
+    assert!(st.success());
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+impl Sshd {
+    fn start(env: &Env, authorized: &[&Path]) -> Sshd {
+        let dir = env.path("sshd");
+        std::fs::create_dir_all(&dir).expect("dir");
+        let _ = std::fs::create_dir_all("/run/sshd");
+        keygen(&dir.join("host_ed25519"), "ed25519", "");
+        let mut keys = String::new();
+        for k in authorized {
+            keys.push_str(&std::fs::read_to_string(k.with_extension("pub")).expect("pub"));
+        }
+        std::fs::write(dir.join("authorized_keys"), keys).expect("authorized_keys");
+        let port = free_port();
+        let cfg = format!(
+            "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/host_ed25519\nPidFile {d}/sshd.pid\nAuthorizedKeysFile {d}/authorized_keys\n\
+             StrictModes no\nUsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nPubkeyAuthentication yes\n\
+             PermitRootLogin prohibit-password\nLogLevel ERROR\nMaxStartups 50\n",
+            d = dir.display()
+        );
+        std::fs::write(dir.join("sshd_config"), cfg).expect("cfg");
+        let child = Command::new("/usr/sbin/sshd")
+            .args(["-D", "-e", "-f"])
+            .arg(dir.join("sshd_config"))
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("sshd starts");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Sshd { child, port, dir }
+    }
+
+    fn known_hosts_line(&self) -> String {
+        let pubkey = std::fs::read_to_string(self.dir.join("host_ed25519.pub")).expect("host pub");
+        let mut parts = pubkey.split_whitespace();
+        format!(
+            "[127.0.0.1]:{} {} {}\n",
+            self.port,
+            parts.next().expect("type"),
+            parts.next().expect("key")
+        )
+    }
+}
+
+struct Agent {
+    child: Child,
+    sock: PathBuf,
+}
+
+impl Agent {
+    fn start(env: &Env, keys: &[&Path]) -> Agent {
+        let sock = env.path("agent.sock");
+        let child = Command::new("ssh-agent")
+            .args(["-D", "-a"])
+            .arg(&sock)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("ssh-agent");
+        for _ in 0..100 {
+            if sock.exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let askpass = env.script("ssh-askpass", "echo Qz7vW3kLm9XyRt");
+        for k in keys {
+            let st = Command::new("ssh-add")
+                .arg(k)
+                .env("SSH_AUTH_SOCK", &sock)
+                .env("SSH_ASKPASS", &askpass)
+                .env("SSH_ASKPASS_REQUIRE", "force")
+                .env("DISPLAY", ":0")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("ssh-add");
+            assert!(st.success());
+        }
+        Agent { child, sock }
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Case {
+    name: &'static str,
+    /// Lines for the client's ssh_config `Host *` block (after the common ones).
+    client: String,
+    known_hosts: bool,
+    agent: Vec<PathBuf>,
+    url_user: &'static str,
+    map_provider: bool,
+    ssh_command: Option<String>,
+    /// Expected code at error level, "" for healthy, "?" for "cannot be known locally".
+    want: &'static str,
+}
+
+fn has_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+#[test]
+fn ssh_matrix_predictions_match_real_pushes() {
+    if !crate::util::require("/usr/sbin/sshd") || !crate::util::require("ssh-agent") {
+        return;
+    }
+    if !has_root() {
+        eprintln!("skipping: sshd tests need root");
+        return;
+    }
+    let env = Env::new();
+    let keys = env.path("keys");
+    std::fs::create_dir_all(&keys).expect("keys");
+    let good = keys.join("good");
+    let locked = keys.join("locked");
+    let wrong = keys.join("wrong");
+    let open = keys.join("open");
+    keygen(&good, "ed25519", "");
+    keygen(&locked, "ed25519", "Qz7vW3kLm9XyRt");
+    keygen(&wrong, "ed25519", "");
+    keygen(&open, "ed25519", "");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    }
+    let sshd = Sshd::start(&env, &[&good, &locked, &open]);
+    // The core.sshCommand case names this file on its command line.
+    std::fs::write(env.path("known_hosts"), sshd.known_hosts_line()).expect("known_hosts");
+    let id = |p: &Path| format!("IdentityFile {}\n", p.display());
+    let cases = vec![
+        Case { name: "no key", client: id(&keys.join("missing")), known_hosts: true, agent: vec![], url_user: "root", map_provider: false, ssh_command: None, want: "CC302" },
+        Case { name: "key mode 0644", client: id(&open), known_hosts: true, agent: vec![], url_user: "root", map_provider: false, ssh_command: None, want: "CC303" },
+        Case { name: "public key as identity", client: id(&good.with_extension("pub")), known_hosts: true, agent: vec![], url_user: "root", map_provider: false, ssh_command: None, want: "CC303" },
+        Case { name: "empty agent", client: id(&keys.join("missing")), known_hosts: true, agent: vec![PathBuf::new()], url_user: "root", map_provider: false, ssh_command: None, want: "CC302" },
+        Case { name: "passphrase without agent", client: id(&locked), known_hosts: true, agent: vec![], url_user: "root", map_provider: false, ssh_command: None, want: "CC304" },
+        Case { name: "unknown host key", client: id(&good), known_hosts: false, agent: vec![], url_user: "root", map_provider: false, ssh_command: None, want: "CC305" },
+        Case { name: "wrong user for provider", client: id(&good), known_hosts: true, agent: vec![], url_user: "jdoe", map_provider: true, ssh_command: None, want: "CC301" },
+        Case { name: "wrong key (server-side, unknowable offline)", client: id(&wrong), known_hosts: true, agent: vec![], url_user: "root", map_provider: false, ssh_command: None, want: "?" },
+        Case { name: "key file", client: id(&good), known_hosts: true, agent: vec![], url_user: "root", map_provider: false, ssh_command: None, want: "" },
+        Case { name: "agent key", client: id(&keys.join("missing")), known_hosts: true, agent: vec![good.clone()], url_user: "root", map_provider: false, ssh_command: None, want: "" },
+        Case { name: "IdentitiesOnly", client: format!("{}IdentitiesOnly yes\n", id(&good)), known_hosts: true, agent: vec![wrong.clone()], url_user: "root", map_provider: false, ssh_command: None, want: "" },
+        Case { name: "passphrase key in agent", client: id(&locked), known_hosts: true, agent: vec![locked.clone()], url_user: "root", map_provider: false, ssh_command: None, want: "" },
+        Case {
+            name: "core.sshCommand with -i",
+            client: String::new(),
+            known_hosts: true,
+            agent: vec![],
+            url_user: "root",
+            map_provider: false,
+            ssh_command: Some(format!("ssh -F /dev/null -i {} -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile={}", good.display(), env.path("known_hosts").display())),
+            want: "",
+        },
+        Case { name: "custom port via alias", client: id(&good), known_hosts: true, agent: vec![], url_user: "", map_provider: false, ssh_command: None, want: "" },
+    ];
+    let mut failures = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let mut env = Env::new();
+        let repo = env.repo("work");
+        let bare = env.bare("remote.git");
+        let kh = env.path("known_hosts");
+        std::fs::write(
+            &kh,
+            if case.known_hosts {
+                sshd.known_hosts_line()
+            } else {
+                String::new()
+            },
+        )
+        .expect("known_hosts");
+        let cfg = env.write(
+            "ssh_config",
+            &format!(
+                "Host alias{i}\n  HostName 127.0.0.1\n  Port {p}\n  User root\nHost *\n  BatchMode yes\n  StrictHostKeyChecking yes\n  UserKnownHostsFile {kh}\n  GlobalKnownHostsFile /dev/null\n{client}",
+                p = sshd.port,
+                kh = kh.display(),
+                client = case.client.lines().map(|l| format!("  {l}\n")).collect::<String>()
+            ),
+        );
+        let _agent;
+        if !case.agent.is_empty() {
+            let keys: Vec<&Path> = case
+                .agent
+                .iter()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(PathBuf::as_path)
+                .collect();
+            _agent = Agent::start(&env, &keys);
+            env.set("SSH_AUTH_SOCK", _agent.sock.to_str().expect("utf8"));
+        }
+        let url = if case.url_user.is_empty() {
+            format!("alias{i}:{}", bare.display())
+        } else {
+            format!(
+                "ssh://{}@127.0.0.1:{}{}",
+                case.url_user,
+                sshd.port,
+                bare.display()
+            )
+        };
+        env.git_ok(&repo, &["remote", "add", "origin", &url]);
+        match &case.ssh_command {
+            Some(c) => drop(env.git_ok(&repo, &["config", "core.sshCommand", c])),
+            None => env.set("GIT_SSH_COMMAND", &format!("ssh -F {}", cfg.display())),
+        }
+        if case.map_provider {
+            env.map_hosts(&[("127.0.0.1", "bitbucket-cloud")]);
+        }
+        let report = env.credcheck(&repo, &["--format", "json"]);
+        assert_no_leak(&report.all(), &["Qz7vW3kLm9XyRt".to_owned()], case.name);
+        let human = env.credcheck(&repo, &[]);
+        assert!(
+            !human.stdout.to_lowercase().contains("token"),
+            "{}: HTTPS advice for SSH:\n{}",
+            case.name,
+            human.stdout
+        );
+        let errors = codes(&report, "error");
+        let push: Run = env.git(&repo, &["push", "--no-verify", "origin", "main"]);
+        match case.want {
+            "" => {
+                if !errors.is_empty() || push.code != 0 {
+                    failures.push(format!(
+                        "{}: healthy setup got {errors:?}, push exit {}: {}",
+                        case.name,
+                        push.code,
+                        push.stderr.trim()
+                    ));
+                }
+            }
+            "?" => {
+                if push.code == 0 {
+                    failures.push(format!("{}: expected the server to refuse", case.name));
+                }
+            }
+            want => {
+                if !errors.iter().any(|c| c == want) {
+                    failures.push(format!(
+                        "{}: expected {want}, got {errors:?}\n{}",
+                        case.name, human.stdout
+                    ));
+                }
+                if push.code == 0 {
+                    failures.push(format!(
+                        "{}: reported {errors:?} but the push succeeded",
+                        case.name
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

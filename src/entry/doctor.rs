@@ -7,7 +7,9 @@ use anyhow::bail;
 
 pub(crate) fn run(args: &DoctorArgs) -> anyhow::Result<bool> {
     let setup = Setup::new(args.output.today.as_deref())?;
-    let Some(repo) = &setup.repo else { bail!("not a git repository (or any parent up to the filesystem root)") };
+    let Some(repo) = &setup.repo else {
+        bail!("not a git repository (or any parent up to the filesystem root)")
+    };
     if repo.ownership_refused {
         let dir = repo.work_tree.as_ref().unwrap_or(&repo.git_dir);
         bail!(
@@ -18,7 +20,9 @@ pub(crate) fn run(args: &DoctorArgs) -> anyhow::Result<bool> {
     }
     let remotes = match &args.remote {
         Some(r) => {
-            if setup.git_config.remote_names().iter().all(|n| n != r) && !crate::facts::url::looks_like_url(r) {
+            if setup.git_config.remote_names().iter().all(|n| n != r)
+                && !crate::facts::url::looks_like_url(r)
+            {
                 bail!("no remote named `{r}`");
             }
             vec![r.clone()]

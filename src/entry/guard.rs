@@ -35,7 +35,9 @@ pub(crate) fn parse(input: &[u8]) -> Attributes {
         if line.is_empty() {
             break;
         }
-        let Some((k, v)) = line.split_once('=') else { continue };
+        let Some((k, v)) = line.split_once('=') else {
+            continue;
+        };
         let v = Some(v.to_owned());
         match k {
             "protocol" => a.protocol = v,
@@ -51,7 +53,10 @@ pub(crate) fn parse(input: &[u8]) -> Attributes {
 
 pub(crate) fn run(operation: &str, today: Option<&str>) -> anyhow::Result<()> {
     let mut input = Vec::new();
-    std::io::stdin().lock().take(MAX_INPUT).read_to_end(&mut input)?;
+    std::io::stdin()
+        .lock()
+        .take(MAX_INPUT)
+        .read_to_end(&mut input)?;
     let attrs = parse(&input);
     match operation {
         "get" => get(&attrs, today),
@@ -69,13 +74,23 @@ fn request_url(setup: &Setup, a: &Attributes) -> Option<PushUrl> {
     }
     let hostport = a.host.as_deref().filter(|h| !h.is_empty())?;
     let (host, port) = match hostport.rsplit_once(':') {
-        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) && !h.ends_with(':') => (h.trim_matches(['[', ']']).to_owned(), p.parse().ok()),
+        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) && !h.ends_with(':') => {
+            (h.trim_matches(['[', ']']).to_owned(), p.parse().ok())
+        }
         _ => (hostport.trim_matches(['[', ']']).to_owned(), None),
     };
     let path = a.path.clone().unwrap_or_default();
-    let user_secret = a.username.as_deref().filter(|u| crate::secret::username_is_secret(u)).map(Shape::of);
+    let user_secret = a
+        .username
+        .as_deref()
+        .filter(|u| crate::secret::username_is_secret(u))
+        .map(Shape::of);
     let parsed = url::ParsedUrl {
-        scheme: if protocol == "https" { url::Scheme::Https } else { url::Scheme::Http },
+        scheme: if protocol == "https" {
+            url::Scheme::Https
+        } else {
+            url::Scheme::Http
+        },
         scheme_text: protocol.clone(),
         host: Some(host.to_ascii_lowercase()),
         port,
@@ -88,7 +103,11 @@ fn request_url(setup: &Setup, a: &Attributes) -> Option<PushUrl> {
     let provider = crate::provider::detect(&host, &path, &setup.settings.hosts);
     let mut https = credential::gather(&setup.ctx, &setup.git_config, &parsed)?;
     // git reached the guard: every helper up to it did not answer.
-    if let Some(pos) = https.helpers.iter().position(|h| h.kind == HelperKind::Guard) {
+    if let Some(pos) = https
+        .helpers
+        .iter()
+        .position(|h| h.kind == HelperKind::Guard)
+    {
         for h in &mut https.helpers[..=pos] {
             h.answer = Answer::No;
         }
@@ -111,7 +130,10 @@ fn facts_for(setup: &Setup, u: PushUrl, rejected: Option<Rejected>) -> Facts {
         stage: Stage::Guard,
         env: setup.ctx.env.clone(),
         repo: None,
-        remotes: vec![Remote { name: u.remote.clone(), urls: vec![u] }],
+        remotes: vec![Remote {
+            name: u.remote.clone(),
+            urls: vec![u],
+        }],
         pushed: None,
         rejected,
     }
@@ -119,7 +141,9 @@ fn facts_for(setup: &Setup, u: PushUrl, rejected: Option<Rejected>) -> Facts {
 
 fn get(a: &Attributes, today: Option<&str>) -> anyhow::Result<()> {
     let setup = Setup::new(today)?;
-    let Some(u) = request_url(&setup, a) else { return Ok(()) };
+    let Some(u) = request_url(&setup, a) else {
+        return Ok(());
+    };
     let facts = facts_for(&setup, u, None);
     let diagnostics: Vec<_> = crate::rules::run(&facts, &setup.settings)
         .into_iter()
@@ -128,10 +152,22 @@ fn get(a: &Attributes, today: Option<&str>) -> anyhow::Result<()> {
     if diagnostics.is_empty() {
         return Ok(());
     }
-    let report = Report { diagnostics, unused_suppressions: Vec::new(), root: None, notes: Vec::new() };
+    let report = Report {
+        diagnostics,
+        unused_suppressions: Vec::new(),
+        root: None,
+        notes: Vec::new(),
+    };
     let mut err = std::io::stderr().lock();
-    writeln!(err, "git-credcheck guard: stopped git before it sent a credential that will be refused")?;
-    let style = Style { color: render::use_color(std::io::IsTerminal::is_terminal(&std::io::stderr())), quiet: false, hook: false };
+    writeln!(
+        err,
+        "git-credcheck guard: stopped git before it sent a credential that will be refused"
+    )?;
+    let style = Style {
+        color: render::use_color(std::io::IsTerminal::is_terminal(&std::io::stderr())),
+        quiet: false,
+        hook: false,
+    };
     render::render(Format::Human, &report, style, &mut err)?;
     writeln!(err, "git-credcheck guard: fix the above, or bypass once with `git -c credential.helper= -c credential.helper=<your helper> push`")?;
     let mut out = std::io::stdout().lock();
@@ -141,25 +177,47 @@ fn get(a: &Attributes, today: Option<&str>) -> anyhow::Result<()> {
 
 fn erase(a: &Attributes, today: Option<&str>) -> anyhow::Result<()> {
     let setup = Setup::new(today)?;
-    let Some(u) = request_url(&setup, a) else { return Ok(()) };
+    let Some(u) = request_url(&setup, a) else {
+        return Ok(());
+    };
     let secret = a.password.as_deref().map(Shape::of);
     let username = u.url.user.clone();
     let provider = u.provider;
-    let host = u.https.as_ref().map(|h| h.request.host.clone()).unwrap_or_default();
+    let host = u
+        .https
+        .as_ref()
+        .map(|h| h.request.host.clone())
+        .unwrap_or_default();
     let mut lines = Vec::new();
-    let what = secret.as_ref().map(Shape::describe).unwrap_or_else(|| "credential".into());
-    let who = username.as_deref().map(|x| format!(" for user `{x}`")).unwrap_or_default();
+    let what = secret
+        .as_ref()
+        .map(Shape::describe)
+        .unwrap_or_else(|| "credential".into());
+    let who = username
+        .as_deref()
+        .map(|x| format!(" for user `{x}`"))
+        .unwrap_or_default();
     let pname = provider.map(|p| p.info().name).unwrap_or("the server");
-    lines.push(format!("git-credcheck: {pname} ({host}) rejected the {what}{who}"));
+    lines.push(format!(
+        "git-credcheck: {pname} ({host}) rejected the {what}{who}"
+    ));
     let mut cause = None;
     if let (Some(p), Some(s)) = (provider, secret.as_ref()) {
-        if let Some((why, _)) = crate::rules::credential::refusal(setup.today, p, username.as_deref(), s) {
+        if let Some((why, _)) =
+            crate::rules::credential::refusal(setup.today, p, username.as_deref(), s)
+        {
             cause = Some(why);
         } else if let Some(issuer) = s.provider.filter(|i| i.family() != p.family()) {
-            cause = Some(format!("it is a {} token; {} accepts only its own", issuer.info().name, p.info().name));
+            cause = Some(format!(
+                "it is a {} token; {} accepts only its own",
+                issuer.info().name,
+                p.info().name
+            ));
         }
     }
-    if provider == Some(crate::provider::ProviderKind::BitbucketCloud) && username.as_deref().is_some_and(|x| x.contains('@')) {
+    if provider == Some(crate::provider::ProviderKind::BitbucketCloud)
+        && username.as_deref().is_some_and(|x| x.contains('@'))
+    {
         cause = Some("the user name is an email address; Bitbucket Cloud wants your Bitbucket username (or x-bitbucket-api-token-auth) for git".into());
     }
     let cause = cause.unwrap_or_else(|| match provider {
@@ -169,7 +227,11 @@ fn erase(a: &Attributes, today: Option<&str>) -> anyhow::Result<()> {
     lines.push(format!("  = cause: {cause}"));
     lines.push("  = fix: forget the rejected credential, then push again with a valid one".into());
     if let Some(h) = &u.https {
-        let persistent: Vec<_> = h.helpers.iter().filter(|x| x.kind != HelperKind::Guard).collect();
+        let persistent: Vec<_> = h
+            .helpers
+            .iter()
+            .filter(|x| x.kind != HelperKind::Guard)
+            .collect();
         for helper in persistent.iter().take(3) {
             for c in crate::rules::advice::erase(&u, h, Some(helper)) {
                 lines.push(format!("        {c}"));
@@ -198,26 +260,48 @@ fn store(a: &Attributes, today: Option<&str>) -> anyhow::Result<()> {
     if !setup.settings.guard_record {
         return Ok(());
     }
-    let (Some(host), Some(password)) = (a.host.as_deref(), a.password.as_deref()) else { return Ok(()) };
+    let (Some(host), Some(password)) = (a.host.as_deref(), a.password.as_deref()) else {
+        return Ok(());
+    };
     let dir = std::env::var_os("XDG_STATE_HOME")
         .filter(|v| !v.is_empty())
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| setup.ctx.home.join(".local/state"))
         .join("git-credcheck");
-    record(&dir, host, a.username.as_deref().unwrap_or(""), password, setup.today)
+    record(
+        &dir,
+        host,
+        a.username.as_deref().unwrap_or(""),
+        password,
+        setup.today,
+    )
 }
 
-pub(crate) fn record(dir: &std::path::Path, host: &str, user: &str, password: &str, today: crate::date::Date) -> anyhow::Result<()> {
+pub(crate) fn record(
+    dir: &std::path::Path,
+    host: &str,
+    user: &str,
+    password: &str,
+    today: crate::date::Date,
+) -> anyhow::Result<()> {
     use sha2::Digest;
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
     let key_path = dir.join("key");
     let key = match std::fs::read(&key_path) {
         Ok(k) if k.len() == 32 => k,
         _ => {
             let mut k = vec![0u8; 32];
             std::fs::File::open("/dev/urandom")?.read_exact(&mut k)?;
-            let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&key_path)?;
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(&key_path)?;
             f.write_all(&k)?;
             k
         }
@@ -237,7 +321,11 @@ pub(crate) fn record(dir: &std::path::Path, host: &str, user: &str, password: &s
     }
     let kind = Shape::of(password).kind;
     let line = serde_json::json!({ "hash": hash, "host": host, "kind": kind, "first_seen": today.to_string() });
-    let mut f = std::fs::OpenOptions::new().append(true).create(true).mode(0o600).open(&file)?;
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .open(&file)?;
     writeln!(f, "{line}")?;
     Ok(())
 }
@@ -261,13 +349,30 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().expect("tmp");
         let d = dir.path().join("state");
-        record(&d, "gitlab.com", "alice", "glpat-SECRETSECRETSECRET", crate::date::Date::new(2026, 11, 29)).expect("record");
-        record(&d, "gitlab.com", "alice", "glpat-SECRETSECRETSECRET", crate::date::Date::new(2026, 11, 30)).expect("record");
+        record(
+            &d,
+            "gitlab.com",
+            "alice",
+            "glpat-SECRETSECRETSECRET",
+            crate::date::Date::new(2026, 11, 29),
+        )
+        .expect("record");
+        record(
+            &d,
+            "gitlab.com",
+            "alice",
+            "glpat-SECRETSECRETSECRET",
+            crate::date::Date::new(2026, 11, 30),
+        )
+        .expect("record");
         let text = std::fs::read_to_string(d.join("credentials.jsonl")).expect("file");
         assert_eq!(text.lines().count(), 1);
         assert!(!text.contains("SECRET"));
         assert!(text.contains("gitlab-personal-token") && text.contains("2026-11-29"));
-        let mode = std::fs::metadata(d.join("credentials.jsonl")).expect("meta").permissions().mode();
+        let mode = std::fs::metadata(d.join("credentials.jsonl"))
+            .expect("meta")
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
 }

@@ -16,7 +16,10 @@ const MAX_STDIN: u64 = 64 << 20;
 
 pub(crate) fn pre_push(remote: &str, url: &str, output: &OutputArgs) -> anyhow::Result<bool> {
     let mut input = Vec::new();
-    std::io::stdin().lock().take(MAX_STDIN).read_to_end(&mut input)?;
+    std::io::stdin()
+        .lock()
+        .take(MAX_STDIN)
+        .read_to_end(&mut input)?;
     let text = String::from_utf8_lossy(&input);
     let mut updates = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -25,7 +28,10 @@ pub(crate) fn pre_push(remote: &str, url: &str, output: &OutputArgs) -> anyhow::
         }
         match pushed::parse_line(line) {
             Some(u) => updates.push(u),
-            None => eprintln!("git-credcheck: ignoring malformed pre-push input line {}", i + 1),
+            None => eprintln!(
+                "git-credcheck: ignoring malformed pre-push input line {}",
+                i + 1
+            ),
         }
     }
     run(Stage::PrePush, remote, Some(url), &updates, output)
@@ -37,7 +43,11 @@ pub(crate) fn pre_commit(output: &OutputArgs) -> anyhow::Result<bool> {
     let url = var("PRE_COMMIT_REMOTE_URL");
     let mut updates = Vec::new();
     if let (Some(from), Some(to)) = (var("PRE_COMMIT_FROM_REF"), var("PRE_COMMIT_TO_REF")) {
-        let line = format!("{} {to} {} {from}", var("PRE_COMMIT_LOCAL_BRANCH").unwrap_or_else(|| "HEAD".into()), var("PRE_COMMIT_REMOTE_BRANCH").unwrap_or_else(|| "HEAD".into()));
+        let line = format!(
+            "{} {to} {} {from}",
+            var("PRE_COMMIT_LOCAL_BRANCH").unwrap_or_else(|| "HEAD".into()),
+            var("PRE_COMMIT_REMOTE_BRANCH").unwrap_or_else(|| "HEAD".into())
+        );
         updates.extend(pushed::parse_line(&line));
     }
     match setup_remote {
@@ -54,7 +64,13 @@ pub(crate) fn pre_commit(output: &OutputArgs) -> anyhow::Result<bool> {
     }
 }
 
-fn run(stage: Stage, remote: &str, url: Option<&str>, updates: &[RefUpdate], output: &OutputArgs) -> anyhow::Result<bool> {
+fn run(
+    stage: Stage,
+    remote: &str,
+    url: Option<&str>,
+    updates: &[RefUpdate],
+    output: &OutputArgs,
+) -> anyhow::Result<bool> {
     let setup = Setup::new(output.today.as_deref())?;
     let mut facts = setup.facts(stage, vec![remote.to_owned()], url);
     inspect_range(&setup, &mut facts, remote, updates);
@@ -64,9 +80,15 @@ fn run(stage: Stage, remote: &str, url: Option<&str>, updates: &[RefUpdate], out
 
 /// Reads the pushed range only when a rule needs it (a GitHub push URL).
 fn inspect_range(setup: &Setup, facts: &mut Facts, remote: &str, updates: &[RefUpdate]) {
-    let github = facts.push_urls().any(|u| u.provider.map(crate::provider::ProviderKind::family) == Some(crate::provider::ProviderKind::Github));
+    let github = facts.push_urls().any(|u| {
+        u.provider.map(crate::provider::ProviderKind::family)
+            == Some(crate::provider::ProviderKind::Github)
+    });
     if !github || updates.is_empty() {
-        facts.pushed = Some(pushed::Pushed { refs: updates.len(), ..Default::default() });
+        facts.pushed = Some(pushed::Pushed {
+            refs: updates.len(),
+            ..Default::default()
+        });
         return;
     }
     if let Some(repo) = &setup.repo {

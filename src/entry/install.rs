@@ -15,9 +15,20 @@ const GUARD_END: &str = "# <<< git-credcheck guard";
 
 fn hooks_dir(setup: &Setup) -> anyhow::Result<PathBuf> {
     let repo = setup.repo.as_ref().context("not a git repository")?;
-    if let Some(p) = setup.git_config.value("core", "hookspath").filter(|p| !p.is_empty()) {
+    if let Some(p) = setup
+        .git_config
+        .value("core", "hookspath")
+        .filter(|p| !p.is_empty())
+    {
         let p = setup.ctx.expand_home(p);
-        return Ok(if p.is_absolute() { p } else { repo.work_tree.clone().unwrap_or_else(|| repo.git_dir.clone()).join(p) });
+        return Ok(if p.is_absolute() {
+            p
+        } else {
+            repo.work_tree
+                .clone()
+                .unwrap_or_else(|| repo.git_dir.clone())
+                .join(p)
+        });
     }
     Ok(common_dir(&repo.git_dir).join("hooks"))
 }
@@ -30,10 +41,20 @@ fn common_dir(git_dir: &Path) -> PathBuf {
 }
 
 fn shim(chain: bool) -> String {
-    let exe = std::env::current_exe().ok().and_then(|p| std::fs::canonicalize(p).ok()).map(|p| p.display().to_string()).unwrap_or_default();
-    let mut s = SHIM.replace("fallback=\"\"", &format!("fallback='{}'", exe.replace('\'', "")));
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::canonicalize(p).ok())
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let mut s = SHIM.replace(
+        "fallback=\"\"",
+        &format!("fallback='{}'", exe.replace('\'', "")),
+    );
     if chain {
-        s = s.replace("chain=\"\"", &format!("chain=\"$(dirname \"$0\")/{CHAINED}\""));
+        s = s.replace(
+            "chain=\"\"",
+            &format!("chain=\"$(dirname \"$0\")/{CHAINED}\""),
+        );
     }
     s
 }
@@ -51,7 +72,8 @@ pub(crate) fn install(args: &InstallArgs) -> anyhow::Result<()> {
         if existing.contains(MARKER) {
             chain = dir.join(CHAINED).exists();
         } else if args.chain {
-            std::fs::rename(&hook, dir.join(CHAINED)).context("keeping the existing pre-push hook")?;
+            std::fs::rename(&hook, dir.join(CHAINED))
+                .context("keeping the existing pre-push hook")?;
             chain = true;
         } else {
             bail!(
@@ -61,10 +83,21 @@ pub(crate) fn install(args: &InstallArgs) -> anyhow::Result<()> {
             );
         }
     } else if hook.symlink_metadata().is_ok() {
-        bail!("{} exists but cannot be read; not touching it", hook.display());
+        bail!(
+            "{} exists but cannot be read; not touching it",
+            hook.display()
+        );
     }
     write_executable(&hook, &shim(chain))?;
-    eprintln!("git-credcheck: installed {}{}", hook.display(), if chain { " (runs the previous hook after it)" } else { "" });
+    eprintln!(
+        "git-credcheck: installed {}{}",
+        hook.display(),
+        if chain {
+            " (runs the previous hook after it)"
+        } else {
+            ""
+        }
+    );
     Ok(())
 }
 
@@ -88,7 +121,10 @@ pub(crate) fn uninstall(args: &InstallArgs) -> anyhow::Result<()> {
         }
         Ok(_) => bail!("{} is not git-credcheck's; not touching it", hook.display()),
         Err(_) => {
-            eprintln!("git-credcheck: no pre-push hook installed in {}", dir.display());
+            eprintln!(
+                "git-credcheck: no pre-push hook installed in {}",
+                dir.display()
+            );
             Ok(())
         }
     }
@@ -103,7 +139,10 @@ fn write_executable(path: &Path, text: &str) -> anyhow::Result<()> {
 
 fn guard_file(setup: &Setup, args: &InstallArgs) -> anyhow::Result<PathBuf> {
     if args.local {
-        let repo = setup.repo.as_ref().context("--local needs a git repository")?;
+        let repo = setup
+            .repo
+            .as_ref()
+            .context("--local needs a git repository")?;
         return Ok(common_dir(&repo.git_dir).join("config"));
     }
     if let Some(p) = std::env::var_os("GIT_CONFIG_GLOBAL").filter(|p| !p.is_empty()) {
@@ -111,11 +150,19 @@ fn guard_file(setup: &Setup, args: &InstallArgs) -> anyhow::Result<PathBuf> {
     }
     let home = setup.ctx.home.join(".gitconfig");
     let xdg = setup.ctx.xdg_config_home().join("git/config");
-    Ok(if !home.exists() && xdg.exists() { xdg } else { home })
+    Ok(if !home.exists() && xdg.exists() {
+        xdg
+    } else {
+        home
+    })
 }
 
 fn guard_block() -> String {
-    let exe = std::env::current_exe().ok().and_then(|p| std::fs::canonicalize(p).ok()).map(|p| p.display().to_string()).unwrap_or_else(|| "git-credcheck".into());
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::canonicalize(p).ok())
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "git-credcheck".into());
     let helper = format!("{} guard", exe.replace('"', "").replace(' ', "\\ "));
     format!("{GUARD_BEGIN}\n[credential \"https://\"]\n\thelper = \"{helper}\"\n[credential \"http://\"]\n\thelper = \"{helper}\"\n{GUARD_END}\n")
 }
@@ -124,16 +171,30 @@ fn install_guard(setup: &Setup, args: &InstallArgs) -> anyhow::Result<()> {
     let file = guard_file(setup, args)?;
     let text = std::fs::read_to_string(&file).unwrap_or_default();
     if text.contains(GUARD_BEGIN) {
-        eprintln!("git-credcheck: the guard is already installed in {}", file.display());
+        eprintln!(
+            "git-credcheck: the guard is already installed in {}",
+            file.display()
+        );
         return Ok(());
     }
     if let Some(parent) = file.parent() {
         std::fs::create_dir_all(parent)?;
     }
     // First in the file, so first among this scope's helpers.
-    std::fs::write(&file, format!("{}{text}", guard_block())).with_context(|| format!("writing {}", file.display()))?;
-    eprintln!("git-credcheck: installed the credential guard at the top of {}", file.display());
-    if args.local && setup.git_config.entries.iter().any(|e| e.section == "credential" && e.name == "helper" && e.scope != crate::facts::gitconfig::Scope::Local && e.value.as_deref().is_some_and(|v| !v.is_empty())) {
+    std::fs::write(&file, format!("{}{text}", guard_block()))
+        .with_context(|| format!("writing {}", file.display()))?;
+    eprintln!(
+        "git-credcheck: installed the credential guard at the top of {}",
+        file.display()
+    );
+    if args.local
+        && setup.git_config.entries.iter().any(|e| {
+            e.section == "credential"
+                && e.name == "helper"
+                && e.scope != crate::facts::gitconfig::Scope::Local
+                && e.value.as_deref().is_some_and(|v| !v.is_empty())
+        })
+    {
         eprintln!("git-credcheck: note: helpers from the global or system configuration run before a --local guard; prefer --global");
     }
     Ok(())
@@ -148,16 +209,26 @@ fn uninstall_guard(setup: &Setup, args: &InstallArgs) -> anyhow::Result<()> {
     };
     let end = end + GUARD_END.len() + usize::from(text[end + GUARD_END.len()..].starts_with('\n'));
     std::fs::write(&file, format!("{}{}", &text[..start], &text[end..]))?;
-    eprintln!("git-credcheck: removed the credential guard from {}", file.display());
+    eprintln!(
+        "git-credcheck: removed the credential guard from {}",
+        file.display()
+    );
     Ok(())
 }
 
 pub(crate) fn init(force: bool) -> anyhow::Result<()> {
     let setup = Setup::new(None)?;
-    let root = setup.repo.as_ref().and_then(|r| r.work_tree.clone()).context("`init` needs a repository with a work tree")?;
+    let root = setup
+        .repo
+        .as_ref()
+        .and_then(|r| r.work_tree.clone())
+        .context("`init` needs a repository with a work tree")?;
     let path = root.join(crate::config::FILE_NAME);
     if path.exists() && !force {
-        bail!("{} already exists (use --force to overwrite)", path.display());
+        bail!(
+            "{} already exists (use --force to overwrite)",
+            path.display()
+        );
     }
     std::fs::write(&path, crate::config::TEMPLATE)?;
     eprintln!("git-credcheck: wrote {}", path.display());

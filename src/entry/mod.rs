@@ -26,20 +26,44 @@ pub(crate) struct Setup {
 impl Setup {
     pub(crate) fn new(today: Option<&str>) -> anyhow::Result<Setup> {
         let ctx = Ctx::from_process();
-        let git_config = gitconfig::Config::read(&ctx.git).context("reading git's configuration")?;
+        let git_config =
+            gitconfig::Config::read(&ctx.git).context("reading git's configuration")?;
         let repo = facts::discover_repo(&git_config);
-        let settings = crate::config::Config::load(&crate::config::user_dir(&ctx), repo.as_ref().and_then(|r| r.work_tree.as_deref()))
-            .context("reading the git-credcheck configuration")?;
-        let today = match today.map(str::to_owned).or_else(|| std::env::var("GIT_CREDCHECK_TODAY").ok()) {
-            Some(s) => Date::parse(&s).with_context(|| format!("`{s}` is not a YYYY-MM-DD date"))?,
+        let settings = crate::config::Config::load(
+            &crate::config::user_dir(&ctx),
+            repo.as_ref().and_then(|r| r.work_tree.as_deref()),
+        )
+        .context("reading the git-credcheck configuration")?;
+        let today = match today
+            .map(str::to_owned)
+            .or_else(|| std::env::var("GIT_CREDCHECK_TODAY").ok())
+        {
+            Some(s) => {
+                Date::parse(&s).with_context(|| format!("`{s}` is not a YYYY-MM-DD date"))?
+            }
             None => Date::today_utc(),
         };
-        Ok(Setup { ctx, git_config, repo, settings, today })
+        Ok(Setup {
+            ctx,
+            git_config,
+            repo,
+            settings,
+            today,
+        })
     }
 
     /// Gathers the facts of `remotes`.
-    pub(crate) fn facts(&self, stage: Stage, remotes: Vec<String>, authenticated_url: Option<&str>) -> Facts {
-        let req = facts::Request { remotes, authenticated_url, hosts: &self.settings.hosts };
+    pub(crate) fn facts(
+        &self,
+        stage: Stage,
+        remotes: Vec<String>,
+        authenticated_url: Option<&str>,
+    ) -> Facts {
+        let req = facts::Request {
+            remotes,
+            authenticated_url,
+            hosts: &self.settings.hosts,
+        };
         Facts {
             today: self.today,
             stage,
@@ -65,8 +89,15 @@ impl Setup {
 fn notes(facts: &Facts) -> Vec<String> {
     use crate::facts::credential::GuardState;
     let mut out = Vec::new();
-    let https: Vec<_> = facts.push_urls().filter_map(|u| u.https.as_ref().map(|h| (u, h))).collect();
-    if !https.is_empty() && https.iter().all(|(_, h)| h.guard == GuardState::NotInstalled) {
+    let https: Vec<_> = facts
+        .push_urls()
+        .filter_map(|u| u.https.as_ref().map(|h| (u, h)))
+        .collect();
+    if !https.is_empty()
+        && https
+            .iter()
+            .all(|(_, h)| h.guard == GuardState::NotInstalled)
+    {
         out.push("credential guard: not installed (`git-credcheck install --guard` stops doomed credentials before git sends them)".to_owned());
         return out;
     }
@@ -77,13 +108,21 @@ fn notes(facts: &Facts) -> Vec<String> {
             GuardState::Reset => "NOT active (removed by a later `helper =` reset)",
             GuardState::NotInstalled => "not installed",
         };
-        out.push(format!("credential guard for remote `{}` ({}): {state}", u.remote, u.url.display));
+        out.push(format!(
+            "credential guard for remote `{}` ({}): {state}",
+            u.remote, u.url.display
+        ));
     }
     out
 }
 
 /// Writes facts or a report as the output arguments ask; returns whether errors were found.
-pub(crate) fn emit(out_args: &OutputArgs, facts: &Facts, report: &Report, hook: bool) -> anyhow::Result<bool> {
+pub(crate) fn emit(
+    out_args: &OutputArgs,
+    facts: &Facts,
+    report: &Report,
+    hook: bool,
+) -> anyhow::Result<bool> {
     if out_args.verbose {
         eprintln!("{}", serde_json::to_string_pretty(facts)?);
     }
@@ -96,13 +135,21 @@ pub(crate) fn emit(out_args: &OutputArgs, facts: &Facts, report: &Report, hook: 
     let format = out_args.format.unwrap_or(Format::Human);
     if format == Format::Human && hook {
         let mut err = std::io::stderr().lock();
-        let style = Style { color: render::use_color(std::io::IsTerminal::is_terminal(&std::io::stderr())), quiet: out_args.quiet, hook };
+        let style = Style {
+            color: render::use_color(std::io::IsTerminal::is_terminal(&std::io::stderr())),
+            quiet: out_args.quiet,
+            hook,
+        };
         if !report.diagnostics.is_empty() {
             render::render(format, report, style, &mut err)?;
         }
     } else {
         let mut stdout = std::io::stdout().lock();
-        let style = Style { color: render::use_color(std::io::IsTerminal::is_terminal(&std::io::stdout())), quiet: out_args.quiet, hook };
+        let style = Style {
+            color: render::use_color(std::io::IsTerminal::is_terminal(&std::io::stdout())),
+            quiet: out_args.quiet,
+            hook,
+        };
         render::render(format, report, style, &mut stdout)?;
     }
     Ok(report.has_errors())

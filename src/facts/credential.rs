@@ -66,10 +66,16 @@ impl HelperKind {
 pub(crate) enum Program {
     /// A git builtin (`git credential-store`).
     Builtin,
-    Found { path: PathBuf },
+    Found {
+        path: PathBuf,
+    },
     /// Found but not executable.
-    NotExecutable { path: PathBuf },
-    Missing { looked_for: String },
+    NotExecutable {
+        path: PathBuf,
+    },
+    Missing {
+        looked_for: String,
+    },
     /// A shell snippet whose first word we cannot resolve (a function, a builtin).
     Unknown,
 }
@@ -158,7 +164,10 @@ pub(crate) struct Https {
 impl Https {
     /// The first helper that holds or may hold a credential.
     pub(crate) fn first_answering(&self) -> Option<(usize, &Helper)> {
-        self.helpers.iter().enumerate().find(|(_, h)| h.answer != Answer::No)
+        self.helpers
+            .iter()
+            .enumerate()
+            .find(|(_, h)| h.answer != Answer::No)
     }
 
     pub(crate) fn auth_header(&self) -> Option<&ExtraHeader> {
@@ -206,7 +215,10 @@ pub(crate) fn gather(ctx: &Ctx, config: &Config, url: &ParsedUrl) -> Option<Http
     if request.username.is_none() {
         request.username = username_config.as_ref().map(|(u, _)| u.clone());
     }
-    let helpers: Vec<Helper> = helpers.iter().map(|(e, v)| helper(ctx, e, v, &request)).collect();
+    let helpers: Vec<Helper> = helpers
+        .iter()
+        .map(|(e, v)| helper(ctx, e, v, &request))
+        .collect();
     let guard_pos = helpers.iter().position(|h| h.kind == HelperKind::Guard);
     let guard = match guard_pos {
         Some(pos) if helpers[..pos].iter().all(|h| h.answer == Answer::No) => GuardState::Active,
@@ -229,8 +241,15 @@ pub(crate) fn gather(ctx: &Ctx, config: &Config, url: &ParsedUrl) -> Option<Http
 
 pub(crate) fn is_guard(value: &str) -> bool {
     let v = value.trim();
-    let first = v.trim_start_matches('!').split_whitespace().next().unwrap_or("");
-    let base = Path::new(first.trim_matches('"').trim_matches('\'')).file_name().and_then(|f| f.to_str()).unwrap_or("");
+    let first = v
+        .trim_start_matches('!')
+        .split_whitespace()
+        .next()
+        .unwrap_or("");
+    let base = Path::new(first.trim_matches('"').trim_matches('\''))
+        .file_name()
+        .and_then(|f| f.to_str())
+        .unwrap_or("");
     base == "git-credcheck" && v.split_whitespace().any(|w| w == "guard")
 }
 
@@ -247,7 +266,12 @@ pub(crate) fn pattern_matches(pattern: &str, req: &Request) -> bool {
                 None => (rest, ""),
             };
             let (user, hostport) = match authority.rsplit_once('@') {
-                Some((u, h)) => (Some(crate::redact::percent_decode(u.split(':').next().unwrap_or(u))), h),
+                Some((u, h)) => (
+                    Some(crate::redact::percent_decode(
+                        u.split(':').next().unwrap_or(u),
+                    )),
+                    h,
+                ),
                 None => (None, authority),
             };
             if hostport.is_empty() {
@@ -259,7 +283,10 @@ pub(crate) fn pattern_matches(pattern: &str, req: &Request) -> bool {
                     return false;
                 }
             }
-            if !host_matches(&default_port(hostport, scheme), &default_port(&req.host, &req.protocol)) {
+            if !host_matches(
+                &default_port(hostport, scheme),
+                &default_port(&req.host, &req.protocol),
+            ) {
                 return false;
             }
             let want = path.trim_end_matches('/');
@@ -276,7 +303,8 @@ pub(crate) fn pattern_matches(pattern: &str, req: &Request) -> bool {
                 Some((h, p)) => (h, Some(p)),
                 None => (pattern, None),
             };
-            (host.is_empty() || host == req.host) && path.is_none_or(|p| p.is_empty() || req.path.as_deref() == Some(p))
+            (host.is_empty() || host == req.host)
+                && path.is_none_or(|p| p.is_empty() || req.path.as_deref() == Some(p))
         }
     }
 }
@@ -288,7 +316,10 @@ fn default_port(hostport: &str, scheme: &str) -> String {
         "http" => ":80",
         _ => return lower,
     };
-    lower.strip_suffix(default).map(str::to_owned).unwrap_or(lower)
+    lower
+        .strip_suffix(default)
+        .map(str::to_owned)
+        .unwrap_or(lower)
 }
 
 /// Host match with `*` standing for one whole label (urlmatch.c `match_host`).
@@ -314,62 +345,108 @@ fn split_port(s: &str) -> (&str, Option<&str>) {
 fn label_matches(pattern: &str, label: &str) -> bool {
     match pattern.split_once('*') {
         None => pattern == label,
-        Some((pre, post)) => label.len() >= pre.len() + post.len() && label.starts_with(pre) && label.ends_with(post),
+        Some((pre, post)) => {
+            label.len() >= pre.len() + post.len() && label.starts_with(pre) && label.ends_with(post)
+        }
     }
 }
 
 fn helper(ctx: &Ctx, entry: &Entry, value: &str, req: &Request) -> Helper {
     let source = entry.source();
     let v = value.trim();
-    let (display, kind, program, args): (String, HelperKind, Program, Vec<String>) = if let Some(snippet) = v.strip_prefix('!') {
-        let words = shell_words(snippet);
-        let first = words.first().cloned().unwrap_or_default();
-        let kind = if is_guard(v) {
-            HelperKind::Guard
-        } else if first == "aws" || snippet.contains("codecommit") {
-            HelperKind::Codecommit
-        } else {
-            kind_of(Path::new(&first).file_name().and_then(|f| f.to_str()).unwrap_or(&first))
-        };
-        let program = if first.is_empty() || first.contains('(') || first.contains('=') || SHELL_WORDS.contains(&first.as_str()) {
-            Program::Unknown
-        } else {
-            find_program(ctx, &first)
-        };
-        (format!("!{first} …"), kind, program, words)
-    } else {
-        let words = shell_words(v);
-        let first = words.first().cloned().unwrap_or_default();
-        if Path::new(&first).is_absolute() {
-            let kind = if is_guard(v) { HelperKind::Guard } else { kind_of(Path::new(&first).file_name().and_then(|f| f.to_str()).unwrap_or("")) };
-            (crate::redact::text(v), kind, file_program(Path::new(&first)), words)
-        } else {
-            let program = if matches!(first.as_str(), "store" | "cache") {
-                Program::Builtin
+    let (display, kind, program, args): (String, HelperKind, Program, Vec<String>) =
+        if let Some(snippet) = v.strip_prefix('!') {
+            let words = shell_words(snippet);
+            let first = words.first().cloned().unwrap_or_default();
+            let kind = if is_guard(v) {
+                HelperKind::Guard
+            } else if first == "aws" || snippet.contains("codecommit") {
+                HelperKind::Codecommit
             } else {
-                find_program(ctx, &format!("git-credential-{first}"))
+                kind_of(
+                    Path::new(&first)
+                        .file_name()
+                        .and_then(|f| f.to_str())
+                        .unwrap_or(&first),
+                )
             };
-            (crate::redact::text(v), kind_of(&first), program, words)
-        }
+            let program = if first.is_empty()
+                || first.contains('(')
+                || first.contains('=')
+                || SHELL_WORDS.contains(&first.as_str())
+            {
+                Program::Unknown
+            } else {
+                find_program(ctx, &first)
+            };
+            (format!("!{first} …"), kind, program, words)
+        } else {
+            let words = shell_words(v);
+            let first = words.first().cloned().unwrap_or_default();
+            if Path::new(&first).is_absolute() {
+                let kind = if is_guard(v) {
+                    HelperKind::Guard
+                } else {
+                    kind_of(
+                        Path::new(&first)
+                            .file_name()
+                            .and_then(|f| f.to_str())
+                            .unwrap_or(""),
+                    )
+                };
+                (
+                    crate::redact::text(v),
+                    kind,
+                    file_program(Path::new(&first)),
+                    words,
+                )
+            } else {
+                let program = if matches!(first.as_str(), "store" | "cache") {
+                    Program::Builtin
+                } else {
+                    find_program(ctx, &format!("git-credential-{first}"))
+                };
+                (crate::redact::text(v), kind_of(&first), program, words)
+            }
+        };
+    let file_arg = option_value(&args, "--file")
+        .or_else(|| option_value(&args, "--socket"))
+        .map(|p| ctx.expand_home(&p));
+    let mut helper = Helper {
+        display,
+        kind,
+        program,
+        source,
+        file_arg,
+        answer: Answer::Maybe,
+        stored: None,
     };
-    let file_arg = option_value(&args, "--file").or_else(|| option_value(&args, "--socket")).map(|p| ctx.expand_home(&p));
-    let mut helper = Helper { display, kind, program, source, file_arg, answer: Answer::Maybe, stored: None };
     helper.answer = match (&helper.program, kind) {
         (Program::Missing { .. } | Program::NotExecutable { .. }, _) => Answer::No,
         (_, HelperKind::Guard) => Answer::No,
         (_, HelperKind::Store) => {
             helper.stored = store_lookup(ctx, helper.file_arg.as_deref(), req);
-            if helper.stored.is_some() { Answer::Yes } else { Answer::No }
+            if helper.stored.is_some() {
+                Answer::Yes
+            } else {
+                Answer::No
+            }
         }
         (_, HelperKind::Cache) => {
-            if cache_socket(ctx, helper.file_arg.as_deref()).exists() { Answer::Maybe } else { Answer::No }
+            if cache_socket(ctx, helper.file_arg.as_deref()).exists() {
+                Answer::Maybe
+            } else {
+                Answer::No
+            }
         }
         _ => Answer::Maybe,
     };
     helper
 }
 
-const SHELL_WORDS: &[&str] = &["f", "sh", "bash", "echo", "test", "if", "exec", "printf", "cat", "{"];
+const SHELL_WORDS: &[&str] = &[
+    "f", "sh", "bash", "echo", "test", "if", "exec", "printf", "cat", "{",
+];
 
 fn kind_of(name: &str) -> HelperKind {
     let name = name.strip_prefix("git-credential-").unwrap_or(name);
@@ -440,9 +517,15 @@ fn option_value(args: &[String], name: &str) -> Option<String> {
 fn file_program(path: &Path) -> Program {
     use std::os::unix::fs::PermissionsExt;
     match std::fs::metadata(path) {
-        Ok(m) if m.is_file() && m.permissions().mode() & 0o111 != 0 => Program::Found { path: path.to_owned() },
-        Ok(_) => Program::NotExecutable { path: path.to_owned() },
-        Err(_) => Program::Missing { looked_for: path.display().to_string() },
+        Ok(m) if m.is_file() && m.permissions().mode() & 0o111 != 0 => Program::Found {
+            path: path.to_owned(),
+        },
+        Ok(_) => Program::NotExecutable {
+            path: path.to_owned(),
+        },
+        Err(_) => Program::Missing {
+            looked_for: path.display().to_string(),
+        },
     }
 }
 
@@ -460,7 +543,9 @@ pub(crate) fn find_program(ctx: &Ctx, name: &str) -> Program {
             found => return found,
         }
     }
-    Program::Missing { looked_for: name.to_owned() }
+    Program::Missing {
+        looked_for: name.to_owned(),
+    }
 }
 
 /// The files a `store` helper reads, in order (git-credential-store(1)).
@@ -508,7 +593,10 @@ pub(crate) fn parse_store_line(line: &str) -> Option<StoreLine> {
     };
     let (username, password) = match userinfo {
         Some(u) => match u.split_once(':') {
-            Some((u, p)) => (Some(crate::redact::percent_decode(u)), Some(crate::redact::percent_decode(p))),
+            Some((u, p)) => (
+                Some(crate::redact::percent_decode(u)),
+                Some(crate::redact::percent_decode(p)),
+            ),
             None => (Some(crate::redact::percent_decode(u)), None),
         },
         None => (None, None),
@@ -516,7 +604,9 @@ pub(crate) fn parse_store_line(line: &str) -> Option<StoreLine> {
     Some(StoreLine {
         protocol: protocol.to_owned(),
         host: crate::redact::percent_decode(host),
-        path: path.filter(|p| !p.is_empty()).map(crate::redact::percent_decode),
+        path: path
+            .filter(|p| !p.is_empty())
+            .map(crate::redact::percent_decode),
         username,
         password,
     })
@@ -530,9 +620,13 @@ fn store_lookup_file(file: &Path, req: &Request) -> Option<Stored> {
         if raw.len() > MAX_LINE {
             continue;
         }
-        let Ok(line) = std::str::from_utf8(raw) else { continue };
+        let Ok(line) = std::str::from_utf8(raw) else {
+            continue;
+        };
         let line = line.trim_end_matches('\r');
-        let Some(entry) = parse_store_line(line) else { continue };
+        let Some(entry) = parse_store_line(line) else {
+            continue;
+        };
         if entry.protocol != req.protocol || entry.host != req.host {
             continue;
         }
@@ -594,21 +688,36 @@ fn cache_socket(ctx: &Ctx, arg: Option<&Path>) -> PathBuf {
 }
 
 fn extra_headers(config: &Config, url: &ParsedUrl) -> Vec<ExtraHeader> {
-    let Some(host) = url.credential_host() else { return Vec::new() };
-    let req = Request { protocol: url.scheme_text.to_ascii_lowercase(), host, path: Some(url.path.clone()), username: url.user.clone() };
+    let Some(host) = url.credential_host() else {
+        return Vec::new();
+    };
+    let req = Request {
+        protocol: url.scheme_text.to_ascii_lowercase(),
+        host,
+        path: Some(url.path.clone()),
+        username: url.user.clone(),
+    };
     let mut out = Vec::new();
-    for e in config.entries.iter().filter(|e| e.section == "http" && e.name == "extraheader") {
+    for e in config
+        .entries
+        .iter()
+        .filter(|e| e.section == "http" && e.name == "extraheader")
+    {
         if let Some(p) = &e.subsection {
             if !p.contains("://") || !pattern_matches(p, &req) {
                 continue;
             }
         }
-        let Some(v) = e.value.as_deref() else { continue };
+        let Some(v) = e.value.as_deref() else {
+            continue;
+        };
         if v.is_empty() {
             out.clear();
             continue;
         }
-        let Some((name, value)) = v.split_once(':') else { continue };
+        let Some((name, value)) = v.split_once(':') else {
+            continue;
+        };
         if !name.trim().eq_ignore_ascii_case("authorization") {
             continue;
         }
@@ -617,9 +726,16 @@ fn extra_headers(config: &Config, url: &ParsedUrl) -> Vec<ExtraHeader> {
         let cred = parts.next().unwrap_or("").trim();
         let (username, secret) = if scheme == "basic" {
             use base64::Engine;
-            match base64::engine::general_purpose::STANDARD.decode(cred).ok().and_then(|b| String::from_utf8(b).ok()) {
+            match base64::engine::general_purpose::STANDARD
+                .decode(cred)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+            {
                 Some(pair) => match pair.split_once(':') {
-                    Some((u, p)) => (Some(crate::redact::display_user(u)).filter(|u| !u.is_empty()), Some(Shape::of(p))),
+                    Some((u, p)) => (
+                        Some(crate::redact::display_user(u)).filter(|u| !u.is_empty()),
+                        Some(Shape::of(p)),
+                    ),
                     None => (None, Some(Shape::of(&pair))),
                 },
                 None => (None, Some(Shape::of(cred))),
@@ -627,14 +743,23 @@ fn extra_headers(config: &Config, url: &ParsedUrl) -> Vec<ExtraHeader> {
         } else {
             (None, Some(Shape::of(cred)))
         };
-        out.push(ExtraHeader { scheme, username, secret, source: e.source() });
+        out.push(ExtraHeader {
+            scheme,
+            username,
+            secret,
+            source: e.source(),
+        });
     }
     out
 }
 
 /// `~/.netrc`, which git asks libcurl to read (CURLOPT_NETRC optional).
 fn netrc(ctx: &Ctx, req: &Request) -> Option<Stored> {
-    let file = ctx.env.netrc.clone().unwrap_or_else(|| ctx.home.join(".netrc"));
+    let file = ctx
+        .env
+        .netrc
+        .clone()
+        .unwrap_or_else(|| ctx.home.join(".netrc"));
     let text = read_bounded(&file)?;
     let text = String::from_utf8_lossy(&text);
     let host = req.host.split(':').next().unwrap_or(&req.host);
@@ -649,7 +774,10 @@ fn netrc(ctx: &Ctx, req: &Request) -> Option<Stored> {
         }
     }
     let mut it = tokens.into_iter();
-    let finish = |machine: &Option<(String, u32)>, login: &Option<String>, password: &Option<String>| -> Option<Stored> {
+    let finish = |machine: &Option<(String, u32)>,
+                  login: &Option<String>,
+                  password: &Option<String>|
+     -> Option<Stored> {
         let (m, line) = machine.as_ref()?;
         if m != host && m != "\0default" {
             return None;
@@ -670,7 +798,11 @@ fn netrc(ctx: &Ctx, req: &Request) -> Option<Stored> {
                 if result.is_none() {
                     result = finish(&machine, &login, &password);
                 }
-                let name = if tok == "default" { "\0default".to_owned() } else { it.next().map(|t| t.0).unwrap_or_default() };
+                let name = if tok == "default" {
+                    "\0default".to_owned()
+                } else {
+                    it.next().map(|t| t.0).unwrap_or_default()
+                };
                 machine = Some((name, line));
                 login = None;
                 password = None;
@@ -686,13 +818,22 @@ fn netrc(ctx: &Ctx, req: &Request) -> Option<Stored> {
 fn askpass(ctx: &Ctx, config: &Config) -> Vec<Askpass> {
     let mut out = Vec::new();
     if let Some(p) = ctx.env.git_askpass.as_deref().filter(|p| !p.is_empty()) {
-        out.push(Askpass { via: "GIT_ASKPASS".into(), program: find_program(ctx, p) });
+        out.push(Askpass {
+            via: "GIT_ASKPASS".into(),
+            program: find_program(ctx, p),
+        });
     }
     if let Some(p) = config.value("core", "askpass").filter(|p| !p.is_empty()) {
-        out.push(Askpass { via: "core.askPass".into(), program: find_program(ctx, p) });
+        out.push(Askpass {
+            via: "core.askPass".into(),
+            program: find_program(ctx, p),
+        });
     }
     if let Some(p) = ctx.env.ssh_askpass.as_deref().filter(|p| !p.is_empty()) {
-        out.push(Askpass { via: "SSH_ASKPASS".into(), program: find_program(ctx, p) });
+        out.push(Askpass {
+            via: "SSH_ASKPASS".into(),
+            program: find_program(ctx, p),
+        });
     }
     out
 }
@@ -702,7 +843,12 @@ mod tests {
     use super::*;
 
     fn req(protocol: &str, host: &str, path: Option<&str>, user: Option<&str>) -> Request {
-        Request { protocol: protocol.into(), host: host.into(), path: path.map(Into::into), username: user.map(Into::into) }
+        Request {
+            protocol: protocol.into(),
+            host: host.into(),
+            path: path.map(Into::into),
+            username: user.map(Into::into),
+        }
     }
 
     #[test]
@@ -719,7 +865,10 @@ mod tests {
         assert!(!pattern_matches("http://bitbucket.org", &r));
         assert!(!pattern_matches("https://github.com", &r));
         assert!(!pattern_matches("https://alice@bitbucket.org", &r));
-        assert!(pattern_matches("https://alice@bitbucket.org", &req("https", "bitbucket.org", None, Some("alice"))));
+        assert!(pattern_matches(
+            "https://alice@bitbucket.org",
+            &req("https", "bitbucket.org", None, Some("alice"))
+        ));
         assert!(!pattern_matches("https://bitbucket.org:8443", &r));
         assert!(!pattern_matches("bitbucket.org/ws", &r));
     }
@@ -735,8 +884,14 @@ mod tests {
 
     #[test]
     fn words() {
-        assert_eq!(shell_words("store --file '/a b/c'"), vec!["store", "--file", "/a b/c"]);
-        assert_eq!(shell_words("f() { echo x; }; f"), vec!["f()", "{", "echo", "x"]);
+        assert_eq!(
+            shell_words("store --file '/a b/c'"),
+            vec!["store", "--file", "/a b/c"]
+        );
+        assert_eq!(
+            shell_words("f() { echo x; }; f"),
+            vec!["f()", "{", "echo", "x"]
+        );
         assert!(is_guard("/usr/bin/git-credcheck guard"));
         assert!(!is_guard("store"));
     }

@@ -79,7 +79,12 @@ impl Entry {
     }
 
     pub(crate) fn source(&self) -> Source {
-        Source { scope: self.scope, file: self.file.clone(), line: self.line(), key: self.key() }
+        Source {
+            scope: self.scope,
+            file: self.file.clone(),
+            line: self.line(),
+            key: self.key(),
+        }
     }
 
     /// The 1-based line of this entry in its file: the first line in the right section
@@ -124,13 +129,27 @@ impl Entry {
 }
 
 fn unquote(v: &str) -> String {
-    let v = v.split(" #").next().unwrap_or(v).split(" ;").next().unwrap_or(v);
+    let v = v
+        .split(" #")
+        .next()
+        .unwrap_or(v)
+        .split(" ;")
+        .next()
+        .unwrap_or(v);
     v.replace('"', "")
 }
 
 fn header_matches(header: &str, section: &str, subsection: Option<&str>) -> bool {
     let (sec, sub) = match header.split_once(char::is_whitespace) {
-        Some((s, rest)) => (s, Some(rest.trim().trim_matches('"').replace("\\\"", "\"").replace("\\\\", "\\"))),
+        Some((s, rest)) => (
+            s,
+            Some(
+                rest.trim()
+                    .trim_matches('"')
+                    .replace("\\\"", "\"")
+                    .replace("\\\\", "\\"),
+            ),
+        ),
         None => match header.split_once('.') {
             // Deprecated `[section.subsection]` syntax: subsection is lower-cased by git.
             Some((s, sub)) => (s, Some(sub.to_ascii_lowercase())),
@@ -160,13 +179,21 @@ impl Config {
     /// Asks git for its configuration as seen from the current directory.
     pub(crate) fn read(git: &str) -> Result<Config, Error> {
         let deadline = Duration::from_secs(10);
-        let out = crate::process::run(git, &["config", "--list", "-z", "--show-origin", "--show-scope"], b"", deadline)?;
+        let out = crate::process::run(
+            git,
+            &["config", "--list", "-z", "--show-origin", "--show-scope"],
+            b"",
+            deadline,
+        )?;
         if out.timed_out {
             return Err(Error::Timeout(deadline));
         }
         if !out.success() {
             let msg = String::from_utf8_lossy(&out.stderr);
-            let first = msg.lines().find(|l| !l.trim().is_empty()).unwrap_or("no message");
+            let first = msg
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("no message");
             return Err(Error::Failed(crate::redact::text(first)));
         }
         let cwd = std::env::current_dir().unwrap_or_default();
@@ -177,7 +204,9 @@ impl Config {
     pub(crate) fn parse(raw: &[u8], cwd: &Path) -> Config {
         let mut entries = Vec::new();
         let mut fields = raw.split(|b| *b == 0);
-        while let (Some(scope), Some(origin), Some(kv)) = (fields.next(), fields.next(), fields.next()) {
+        while let (Some(scope), Some(origin), Some(kv)) =
+            (fields.next(), fields.next(), fields.next())
+        {
             if scope.is_empty() && origin.is_empty() {
                 break;
             }
@@ -185,14 +214,20 @@ impl Config {
             let origin = String::from_utf8_lossy(origin);
             let file = origin.strip_prefix("file:").map(|p| {
                 let p = PathBuf::from(p);
-                if p.is_absolute() { p } else { cwd.join(p) }
+                if p.is_absolute() {
+                    p
+                } else {
+                    cwd.join(p)
+                }
             });
             let kv = String::from_utf8_lossy(kv);
             let (key, value) = match kv.split_once('\n') {
                 Some((k, v)) => (k.to_owned(), Some(v.to_owned())),
                 None => (kv.into_owned(), None),
             };
-            let Some((section, rest)) = key.split_once('.') else { continue };
+            let Some((section, rest)) = key.split_once('.') else {
+                continue;
+            };
             let (subsection, name) = match rest.rsplit_once('.') {
                 Some((sub, name)) => (Some(sub.to_owned()), name.to_owned()),
                 None => (None, rest.to_owned()),
@@ -210,12 +245,21 @@ impl Config {
     }
 
     /// All entries of `section.name` without subsection, in order.
-    pub(crate) fn all<'a>(&'a self, section: &'a str, name: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
-        self.entries.iter().filter(move |e| e.section == section && e.subsection.is_none() && e.name == name)
+    pub(crate) fn all<'a>(
+        &'a self,
+        section: &'a str,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.entries
+            .iter()
+            .filter(move |e| e.section == section && e.subsection.is_none() && e.name == name)
     }
 
     fn find_last(&self, section: &str, sub: Option<&str>, name: &str) -> Option<&Entry> {
-        self.entries.iter().rev().find(|e| e.section == section && e.subsection.as_deref() == sub && e.name == name)
+        self.entries
+            .iter()
+            .rev()
+            .find(|e| e.section == section && e.subsection.as_deref() == sub && e.name == name)
     }
 
     /// The last value of `section.name` (git's "last one wins").
@@ -250,7 +294,10 @@ impl Config {
 pub(crate) fn parse_bool(v: Option<&str>) -> bool {
     match v {
         None => true,
-        Some(v) => matches!(v.trim().to_ascii_lowercase().as_str(), "true" | "yes" | "on" | "1"),
+        Some(v) => matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "true" | "yes" | "on" | "1"
+        ),
     }
 }
 
@@ -264,12 +311,20 @@ mod tests {
         let c = Config::parse(raw, Path::new("/repo"));
         assert_eq!(c.entries.len(), 3);
         assert_eq!(c.entries[0].value.as_deref(), Some("store"));
-        assert_eq!(c.entries[1].subsection.as_deref(), Some("https://Host.example/x"));
+        assert_eq!(
+            c.entries[1].subsection.as_deref(),
+            Some("https://Host.example/x")
+        );
         assert_eq!(c.entries[1].value.as_deref(), Some(""));
-        assert_eq!(c.entries[1].file.as_deref(), Some(Path::new("/repo/.git/config")));
+        assert_eq!(
+            c.entries[1].file.as_deref(),
+            Some(Path::new("/repo/.git/config"))
+        );
         assert_eq!(c.entries[2].value, None);
         assert_eq!(c.entries[2].scope, Scope::Command);
-        assert!(parse_bool(c.last("core", "bare").expect("set").value.as_deref()));
+        assert!(parse_bool(
+            c.last("core", "bare").expect("set").value.as_deref()
+        ));
     }
 
     #[test]

@@ -87,18 +87,35 @@ impl Env {
         ];
         let ci = CI_MARKERS
             .iter()
-            .find(|k| var(k).is_some_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false")))
+            .find(|k| {
+                var(k)
+                    .is_some_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
+            })
             .map(|k| (*k).to_owned());
-        let terminal_prompt_disabled = var("GIT_TERMINAL_PROMPT").is_some_and(|v| !gitconfig::parse_bool(Some(&v)));
-        let tty = std::fs::OpenOptions::new().read(true).write(true).open("/dev/tty").is_ok();
+        let terminal_prompt_disabled =
+            var("GIT_TERMINAL_PROMPT").is_some_and(|v| !gitconfig::parse_bool(Some(&v)));
+        let tty = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .is_ok();
         Env {
             ci,
             terminal_prompt_disabled,
             tty,
-            gh_token: var("GH_TOKEN").or_else(|| var("GITHUB_TOKEN")).filter(|t| !t.is_empty()).map(|t| Shape::of(&t)),
-            gitlab_token: var("GITLAB_TOKEN").filter(|t| !t.is_empty()).map(|t| Shape::of(&t)),
-            ssh_auth_sock: var("SSH_AUTH_SOCK").filter(|s| !s.is_empty()).map(PathBuf::from),
-            ssh_keys: ssh::passwd_home().map(|h| provisioned_keys(&h.join(".ssh"))).unwrap_or_default(),
+            gh_token: var("GH_TOKEN")
+                .or_else(|| var("GITHUB_TOKEN"))
+                .filter(|t| !t.is_empty())
+                .map(|t| Shape::of(&t)),
+            gitlab_token: var("GITLAB_TOKEN")
+                .filter(|t| !t.is_empty())
+                .map(|t| Shape::of(&t)),
+            ssh_auth_sock: var("SSH_AUTH_SOCK")
+                .filter(|s| !s.is_empty())
+                .map(PathBuf::from),
+            ssh_keys: ssh::passwd_home()
+                .map(|h| provisioned_keys(&h.join(".ssh")))
+                .unwrap_or_default(),
             os: std::env::consts::OS.to_owned(),
             path: var("PATH").unwrap_or_default(),
             git_askpass: var("GIT_ASKPASS"),
@@ -113,7 +130,9 @@ impl Env {
 
 /// Names of private keys in `dir` (`id_*` without `.pub`).
 fn provisioned_keys(dir: &Path) -> Vec<String> {
-    let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
     let mut v: Vec<String> = rd
         .flatten()
         .filter_map(|e| e.file_name().into_string().ok())
@@ -136,7 +155,11 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     pub(crate) fn from_process() -> Ctx {
-        let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+        let var = |k: &str| {
+            std::env::var_os(k)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
         Ctx {
             env: Env::from_process(),
             home: var("HOME").unwrap_or_else(|| PathBuf::from("/")),
@@ -149,11 +172,15 @@ impl Ctx {
     }
 
     pub(crate) fn xdg_config_home(&self) -> PathBuf {
-        self.xdg_config.clone().unwrap_or_else(|| self.home.join(".config"))
+        self.xdg_config
+            .clone()
+            .unwrap_or_else(|| self.home.join(".config"))
     }
 
     pub(crate) fn xdg_cache_home(&self) -> PathBuf {
-        self.xdg_cache.clone().unwrap_or_else(|| self.home.join(".cache"))
+        self.xdg_cache
+            .clone()
+            .unwrap_or_else(|| self.home.join(".cache"))
     }
 
     pub(crate) fn expand_home(&self, p: &str) -> PathBuf {
@@ -175,16 +202,23 @@ impl Ctx {
                     let git = std::fs::canonicalize(&git).unwrap_or(git);
                     if let Some(prefix) = git.parent().and_then(Path::parent) {
                         let p = prefix.join("libexec/git-core");
-                        if p.join("git-credential-store").exists() || p.join("git-remote-http").exists() {
+                        if p.join("git-credential-store").exists()
+                            || p.join("git-remote-http").exists()
+                        {
                             return p;
                         }
                     }
                 }
-                crate::process::run(&self.git, &["--exec-path"], b"", std::time::Duration::from_secs(5))
-                    .ok()
-                    .filter(|o| o.success())
-                    .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
-                    .unwrap_or_default()
+                crate::process::run(
+                    &self.git,
+                    &["--exec-path"],
+                    b"",
+                    std::time::Duration::from_secs(5),
+                )
+                .ok()
+                .filter(|o| o.success())
+                .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
+                .unwrap_or_default()
             })
             .clone()
     }
@@ -258,7 +292,11 @@ pub(crate) fn gather_remotes(ctx: &Ctx, config: &Config, req: &Request<'_>) -> V
     req.remotes
         .iter()
         .map(|name| Remote {
-            name: if url::looks_like_url(name) { crate::redact::url(name) } else { name.clone() },
+            name: if url::looks_like_url(name) {
+                crate::redact::url(name)
+            } else {
+                name.clone()
+            },
             urls: url::push_urls(config, name)
                 .into_iter()
                 .map(|raw| push_url(ctx, config, req, name, raw))
@@ -267,7 +305,13 @@ pub(crate) fn gather_remotes(ctx: &Ctx, config: &Config, req: &Request<'_>) -> V
         .collect()
 }
 
-fn push_url(ctx: &Ctx, config: &Config, req: &Request<'_>, remote: &str, raw: url::RawPushUrl) -> PushUrl {
+fn push_url(
+    ctx: &Ctx,
+    config: &Config,
+    req: &Request<'_>,
+    remote: &str,
+    raw: url::RawPushUrl,
+) -> PushUrl {
     let parsed = url::parse(&raw.url).unwrap_or_else(|e| url::ParsedUrl {
         scheme: url::Scheme::Other,
         scheme_text: String::new(),
@@ -279,12 +323,27 @@ fn push_url(ctx: &Ctx, config: &Config, req: &Request<'_>, remote: &str, raw: ur
         password: None,
         display: e,
     });
-    let provider = parsed.host.as_deref().and_then(|h| crate::provider::detect(h, &parsed.path, req.hosts));
-    let https = if parsed.is_http() { credential::gather(ctx, config, &parsed) } else { None };
-    let ssh = if parsed.scheme == url::Scheme::Ssh { Some(ssh::gather(ctx, config, &parsed, req.hosts)) } else { None };
+    let provider = parsed
+        .host
+        .as_deref()
+        .and_then(|h| crate::provider::detect(h, &parsed.path, req.hosts));
+    let https = if parsed.is_http() {
+        credential::gather(ctx, config, &parsed)
+    } else {
+        None
+    };
+    let ssh = if parsed.scheme == url::Scheme::Ssh {
+        Some(ssh::gather(ctx, config, &parsed, req.hosts))
+    } else {
+        None
+    };
     let provider = provider.or_else(|| ssh.as_ref().and_then(|s| s.provider));
     PushUrl {
-        remote: if url::looks_like_url(remote) { crate::redact::url(remote) } else { remote.to_owned() },
+        remote: if url::looks_like_url(remote) {
+            crate::redact::url(remote)
+        } else {
+            remote.to_owned()
+        },
         authenticated_now: req.authenticated_url.is_some_and(|a| a == raw.url),
         url: parsed,
         configured: raw.configured,
@@ -300,8 +359,13 @@ pub(crate) fn discover_repo(config: &Config) -> Option<Repo> {
     let cwd = std::env::current_dir().ok()?;
     let (path, trust) = gix::discover::upwards(&cwd).ok()?;
     let (git_dir, work_tree) = path.into_repository_and_work_tree_directories();
-    let ownership_refused = trust == gix::sec::Trust::Reduced && !safe_directory_allows(config, work_tree.as_deref().unwrap_or(&git_dir));
-    Some(Repo { git_dir, work_tree, ownership_refused })
+    let ownership_refused = trust == gix::sec::Trust::Reduced
+        && !safe_directory_allows(config, work_tree.as_deref().unwrap_or(&git_dir));
+    Some(Repo {
+        git_dir,
+        work_tree,
+        ownership_refused,
+    })
 }
 
 fn safe_directory_allows(config: &Config, dir: &Path) -> bool {
@@ -313,7 +377,9 @@ fn safe_directory_allows(config: &Config, dir: &Path) -> bool {
             Some("*") => allowed = true,
             Some(v) => {
                 let v = v.trim_end_matches("/*");
-                if Path::new(v) == dir || e.value.as_deref().is_some_and(|x| x.ends_with("/*")) && dir.starts_with(v) {
+                if Path::new(v) == dir
+                    || e.value.as_deref().is_some_and(|x| x.ends_with("/*")) && dir.starts_with(v)
+                {
                     allowed = true;
                 }
             }
@@ -326,14 +392,19 @@ fn safe_directory_allows(config: &Config, dir: &Path) -> bool {
 /// The branch HEAD points at, if any.
 pub(crate) fn current_branch(repo: &Repo) -> Option<String> {
     let head = std::fs::read_to_string(repo.git_dir.join("HEAD")).ok()?;
-    head.trim().strip_prefix("ref: refs/heads/").map(str::to_owned)
+    head.trim()
+        .strip_prefix("ref: refs/heads/")
+        .map(str::to_owned)
 }
 
 /// The remote `git push` without arguments would use (remote.c `pushremote_for_branch`).
 pub(crate) fn default_push_remote(config: &Config, repo: Option<&Repo>) -> String {
     let branch = repo.and_then(current_branch);
     if let Some(b) = &branch {
-        if let Some(r) = config.last_sub("branch", b, "pushremote").and_then(|e| e.value.clone()) {
+        if let Some(r) = config
+            .last_sub("branch", b, "pushremote")
+            .and_then(|e| e.value.clone())
+        {
             return r;
         }
     }
@@ -341,7 +412,10 @@ pub(crate) fn default_push_remote(config: &Config, repo: Option<&Repo>) -> Strin
         return r.to_owned();
     }
     if let Some(b) = &branch {
-        if let Some(r) = config.last_sub("branch", b, "remote").and_then(|e| e.value.clone()) {
+        if let Some(r) = config
+            .last_sub("branch", b, "remote")
+            .and_then(|e| e.value.clone())
+        {
             if r != "." {
                 return r;
             }
@@ -354,20 +428,28 @@ pub(crate) fn default_push_remote(config: &Config, repo: Option<&Repo>) -> Strin
 pub(crate) mod testing {
     //! Builders for facts in rule tests.
     use super::*;
-    use crate::facts::credential::{Answer, Helper, HelperKind, Https, Program, GuardState};
+    use crate::facts::credential::{Answer, GuardState, Helper, HelperKind, Https, Program};
 
     pub(crate) fn today() -> Date {
         Date::new(2026, 11, 29)
     }
 
     pub(crate) fn source(key: &str) -> Source {
-        Source { scope: gitconfig::Scope::Global, file: Some(PathBuf::from("/home/u/.gitconfig")), line: Some(3), key: key.into() }
+        Source {
+            scope: gitconfig::Scope::Global,
+            file: Some(PathBuf::from("/home/u/.gitconfig")),
+            line: Some(3),
+            key: key.into(),
+        }
     }
 
     /// Facts for one push URL of remote `origin`, HTTPS facts empty.
     pub(crate) fn with_push_url(u: &str) -> Facts {
         let parsed = url::parse(u).expect("test URL parses");
-        let provider = parsed.host.as_deref().and_then(|h| crate::provider::detect(h, &parsed.path, &[]));
+        let provider = parsed
+            .host
+            .as_deref()
+            .and_then(|h| crate::provider::detect(h, &parsed.path, &[]));
         let https = parsed.is_http().then(|| Https {
             request: credential::Request {
                 protocol: parsed.scheme_text.clone(),
@@ -387,7 +469,11 @@ pub(crate) mod testing {
         Facts {
             today: today(),
             stage: Stage::Doctor,
-            env: Env { tty: true, os: "linux".into(), ..Env::default() },
+            env: Env {
+                tty: true,
+                os: "linux".into(),
+                ..Env::default()
+            },
             repo: None,
             remotes: vec![Remote {
                 name: "origin".into(),
@@ -408,7 +494,10 @@ pub(crate) mod testing {
     }
 
     pub(crate) fn https_mut(f: &mut Facts) -> &mut Https {
-        f.remotes[0].urls[0].https.as_mut().expect("an HTTPS push URL")
+        f.remotes[0].urls[0]
+            .https
+            .as_mut()
+            .expect("an HTTPS push URL")
     }
 
     /// A `store` helper holding `username`/`secret` for the URL.
@@ -434,6 +523,14 @@ pub(crate) mod testing {
     }
 
     pub(crate) fn helper(kind: HelperKind, program: Program, answer: Answer) -> Helper {
-        Helper { display: format!("{kind:?}").to_lowercase(), kind, program, source: source("credential.helper"), file_arg: None, answer, stored: None }
+        Helper {
+            display: format!("{kind:?}").to_lowercase(),
+            kind,
+            program,
+            source: source("credential.helper"),
+            file_arg: None,
+            answer,
+            stored: None,
+        }
     }
 }

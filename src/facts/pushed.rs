@@ -34,10 +34,21 @@ pub(crate) fn parse_line(line: &str) -> Option<RefUpdate> {
     let line = line.trim_end_matches(['\r', '\n']);
     let mut parts = line.split(' ');
     let (lr, lo, rr, ro) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || lr.is_empty() || rr.is_empty() || !is_oid(lo) || !is_oid(ro) || lo.len() != ro.len() {
+    if parts.next().is_some()
+        || lr.is_empty()
+        || rr.is_empty()
+        || !is_oid(lo)
+        || !is_oid(ro)
+        || lo.len() != ro.len()
+    {
         return None;
     }
-    Some(RefUpdate { local_ref: lr.into(), local_oid: lo.into(), remote_ref: rr.into(), remote_oid: ro.into() })
+    Some(RefUpdate {
+        local_ref: lr.into(),
+        local_oid: lo.into(),
+        remote_ref: rr.into(),
+        remote_oid: ro.into(),
+    })
 }
 
 fn is_oid(s: &str) -> bool {
@@ -56,7 +67,10 @@ pub(crate) struct Pushed {
 
 /// Inspects the pushed range in the repository at `git_dir`.
 pub(crate) fn inspect(git_dir: &Path, remote: &str, updates: &[RefUpdate]) -> Pushed {
-    let mut pushed = Pushed { refs: updates.len(), ..Pushed::default() };
+    let mut pushed = Pushed {
+        refs: updates.len(),
+        ..Pushed::default()
+    };
     if updates.iter().all(RefUpdate::is_deletion) {
         return pushed;
     }
@@ -69,7 +83,11 @@ pub(crate) fn inspect(git_dir: &Path, remote: &str, updates: &[RefUpdate]) -> Pu
 
 type Files = BTreeSet<(String, gix::ObjectId)>;
 
-fn changed_workflows(git_dir: &Path, remote: &str, updates: &[RefUpdate]) -> anyhow::Result<BTreeSet<String>> {
+fn changed_workflows(
+    git_dir: &Path,
+    remote: &str,
+    updates: &[RefUpdate],
+) -> anyhow::Result<BTreeSet<String>> {
     let repo = gix::open_opts(git_dir, gix::open::Options::isolated())?;
     let mut baseline = Files::new();
     let prefix = format!("refs/remotes/{remote}/");
@@ -107,16 +125,28 @@ fn changed_workflows(git_dir: &Path, remote: &str, updates: &[RefUpdate]) -> any
 }
 
 /// Adds the (path, blob id) of every file under `.github/workflows` in `commit`'s tree.
-fn workflow_files(repo: &gix::Repository, commit: gix::ObjectId, out: &mut Files) -> anyhow::Result<()> {
+fn workflow_files(
+    repo: &gix::Repository,
+    commit: gix::ObjectId,
+    out: &mut Files,
+) -> anyhow::Result<()> {
     let tree = repo.find_object(commit)?.peel_to_tree()?;
-    let Some(entry) = tree.lookup_entry_by_path(WORKFLOWS)? else { return Ok(()) };
+    let Some(entry) = tree.lookup_entry_by_path(WORKFLOWS)? else {
+        return Ok(());
+    };
     if !entry.mode().is_tree() {
         return Ok(());
     }
     collect(repo, entry.object_id(), WORKFLOWS, out, 0)
 }
 
-fn collect(repo: &gix::Repository, tree: gix::ObjectId, dir: &str, out: &mut Files, depth: usize) -> anyhow::Result<()> {
+fn collect(
+    repo: &gix::Repository,
+    tree: gix::ObjectId,
+    dir: &str,
+    out: &mut Files,
+    depth: usize,
+) -> anyhow::Result<()> {
     if depth > 8 {
         return Ok(());
     }
@@ -145,7 +175,12 @@ mod tests {
         assert!(!u.is_deletion());
         let d = parse_line(&format!("(delete) {z} refs/heads/x {a}")).expect("line");
         assert!(d.is_deletion());
-        assert!(parse_line(&format!("refs/heads/main {} refs/heads/main {}", "b".repeat(64), "0".repeat(64))).is_some());
+        assert!(parse_line(&format!(
+            "refs/heads/main {} refs/heads/main {}",
+            "b".repeat(64),
+            "0".repeat(64)
+        ))
+        .is_some());
         assert!(parse_line("refs/heads/main abc refs/heads/main def").is_none());
         assert!(parse_line(&format!("a {a} b {}", "0".repeat(64))).is_none());
         assert!(parse_line("").is_none());

@@ -91,7 +91,12 @@ pub(crate) struct KeyFile {
 impl KeyFile {
     /// Would OpenSSH load and offer this key?
     pub(crate) fn usable(&self) -> bool {
-        self.exists && self.readable && !self.too_open && !self.public_in_private_slot && !self.foreign_format && !self.is_dsa()
+        self.exists
+            && self.readable
+            && !self.too_open
+            && !self.public_in_private_slot
+            && !self.foreign_format
+            && !self.is_dsa()
     }
 
     pub(crate) fn is_dsa(&self) -> bool {
@@ -142,7 +147,12 @@ impl Ssh {
     }
 }
 
-pub(crate) fn gather(ctx: &Ctx, config: &Config, url: &ParsedUrl, hosts: &[(String, ProviderKind)]) -> Ssh {
+pub(crate) fn gather(
+    ctx: &Ctx,
+    config: &Config,
+    url: &ParsedUrl,
+    hosts: &[(String, ProviderKind)],
+) -> Ssh {
     let program = program(ctx, config);
     let host = url.host.clone().unwrap_or_default();
     let client = if program.found && program.variant == Variant::Ssh {
@@ -188,18 +198,35 @@ pub(crate) fn gather(ctx: &Ctx, config: &Config, url: &ParsedUrl, hosts: &[(Stri
 
 fn program(ctx: &Ctx, config: &Config) -> Program {
     let variant_cfg = config.value("ssh", "variant").map(str::to_ascii_lowercase);
-    let (via, source, command, is_command) = if let Some(c) = ctx.env.git_ssh_command.as_deref().filter(|c| !c.is_empty()) {
-        ("GIT_SSH_COMMAND", None, c.to_owned(), true)
-    } else if let Some(e) = config.last("core", "sshcommand").filter(|e| e.value.as_deref().is_some_and(|v| !v.is_empty())) {
-        ("core.sshCommand", Some(e.source()), e.value.clone().unwrap_or_default(), true)
-    } else if let Some(c) = ctx.env.git_ssh.as_deref().filter(|c| !c.is_empty()) {
-        ("GIT_SSH", None, c.to_owned(), false)
+    let (via, source, command, is_command) =
+        if let Some(c) = ctx.env.git_ssh_command.as_deref().filter(|c| !c.is_empty()) {
+            ("GIT_SSH_COMMAND", None, c.to_owned(), true)
+        } else if let Some(e) = config
+            .last("core", "sshcommand")
+            .filter(|e| e.value.as_deref().is_some_and(|v| !v.is_empty()))
+        {
+            (
+                "core.sshCommand",
+                Some(e.source()),
+                e.value.clone().unwrap_or_default(),
+                true,
+            )
+        } else if let Some(c) = ctx.env.git_ssh.as_deref().filter(|c| !c.is_empty()) {
+            ("GIT_SSH", None, c.to_owned(), false)
+        } else {
+            ("default", None, "ssh".to_owned(), true)
+        };
+    let words = if is_command {
+        shell_split(&command)
     } else {
-        ("default", None, "ssh".to_owned(), true)
+        vec![command.clone()]
     };
-    let words = if is_command { shell_split(&command) } else { vec![command.clone()] };
     let name = words.first().cloned().unwrap_or_default();
-    let base = Path::new(&name).file_name().and_then(|f| f.to_str()).unwrap_or("").to_ascii_lowercase();
+    let base = Path::new(&name)
+        .file_name()
+        .and_then(|f| f.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let variant = match variant_cfg.as_deref() {
         Some("plink") => Variant::Plink,
         Some("putty") => Variant::Putty,
@@ -213,7 +240,11 @@ fn program(ctx: &Ctx, config: &Config) -> Program {
             _ => Variant::Ssh,
         },
     };
-    let found = !matches!(super::credential::find_program(ctx, &name), super::credential::Program::Missing { .. } | super::credential::Program::NotExecutable { .. });
+    let found = !matches!(
+        super::credential::find_program(ctx, &name),
+        super::credential::Program::Missing { .. }
+            | super::credential::Program::NotExecutable { .. }
+    );
     let mut identity_args = Vec::new();
     let mut options = Vec::new();
     let mut it = words.iter().skip(1);
@@ -239,7 +270,15 @@ fn program(ctx: &Ctx, config: &Config) -> Program {
             options.push(w.clone());
         }
     }
-    Program { via: via.into(), source, name, found, variant, identity_args, options }
+    Program {
+        via: via.into(),
+        source,
+        name,
+        found,
+        variant,
+        identity_args,
+        options,
+    }
 }
 
 fn shell_split(s: &str) -> Vec<String> {
@@ -291,19 +330,32 @@ fn client_config(program: &Program, url: &ParsedUrl) -> Probed<ClientConfig> {
         Err(e) => return Probed::Failed(format!("could not run `{} -G`: {e}", program.name)),
     };
     if out.timed_out {
-        return Probed::Failed(format!("`{} -G` did not finish within {DEADLINE:?}", program.name));
+        return Probed::Failed(format!(
+            "`{} -G` did not finish within {DEADLINE:?}",
+            program.name
+        ));
     }
     if !out.success() {
         let err = String::from_utf8_lossy(&out.stderr);
-        return Probed::Failed(format!("`{} -G` failed: {}", program.name, err.lines().next().unwrap_or("").trim()));
+        return Probed::Failed(format!(
+            "`{} -G` failed: {}",
+            program.name,
+            err.lines().next().unwrap_or("").trim()
+        ));
     }
     Probed::Found(parse_client_config(&String::from_utf8_lossy(&out.stdout)))
 }
 
 pub(crate) fn parse_client_config(text: &str) -> ClientConfig {
-    let mut c = ClientConfig { port: 22, strict_host_key_checking: "ask".into(), ..ClientConfig::default() };
+    let mut c = ClientConfig {
+        port: 22,
+        strict_host_key_checking: "ask".into(),
+        ..ClientConfig::default()
+    };
     for line in text.lines() {
-        let Some((k, v)) = line.split_once(' ') else { continue };
+        let Some((k, v)) = line.split_once(' ') else {
+            continue;
+        };
         let v = v.trim();
         match k {
             "user" => c.user = v.into(),
@@ -312,12 +364,18 @@ pub(crate) fn parse_client_config(text: &str) -> ClientConfig {
             "identityfile" => c.identity_files.push(PathBuf::from(v)),
             "identitiesonly" => c.identities_only = v == "yes",
             "identityagent" => c.identity_agent = Some(v.into()),
-            "userknownhostsfile" => c.user_known_hosts.extend(v.split_whitespace().map(PathBuf::from)),
-            "globalknownhostsfile" => c.global_known_hosts.extend(v.split_whitespace().map(PathBuf::from)),
+            "userknownhostsfile" => c
+                .user_known_hosts
+                .extend(v.split_whitespace().map(PathBuf::from)),
+            "globalknownhostsfile" => c
+                .global_known_hosts
+                .extend(v.split_whitespace().map(PathBuf::from)),
             "stricthostkeychecking" => c.strict_host_key_checking = v.to_ascii_lowercase(),
             "batchmode" => c.batch_mode = v == "yes",
             "hostkeyalias" => c.host_key_alias = Some(v.into()),
-            "pkcs11provider" | "securitykeyprovider" if v != "none" && v != "internal" => c.other_key_source = true,
+            "pkcs11provider" | "securitykeyprovider" if v != "none" && v != "internal" => {
+                c.other_key_source = true
+            }
             _ => {}
         }
     }
@@ -331,7 +389,11 @@ fn expand(p: &Path, home: &Path, host: &str, user: &str) -> PathBuf {
         Some(rest) => format!("{}/{rest}", home.display()),
         None => s.into_owned(),
     };
-    let s = s.replace("%d", &home.to_string_lossy()).replace("%h", host).replace("%r", user).replace("%%", "%");
+    let s = s
+        .replace("%d", &home.to_string_lossy())
+        .replace("%h", host)
+        .replace("%r", user)
+        .replace("%%", "%");
     PathBuf::from(s)
 }
 
@@ -342,11 +404,22 @@ pub(crate) fn passwd_home() -> Option<PathBuf> {
         let mut pw: libc::passwd = std::mem::zeroed();
         let mut buf = vec![0 as libc::c_char; 4096];
         let mut result: *mut libc::passwd = std::ptr::null_mut();
-        if libc::getpwuid_r(libc::getuid(), &mut pw, buf.as_mut_ptr(), buf.len(), &mut result) != 0 || result.is_null() || pw.pw_dir.is_null() {
+        if libc::getpwuid_r(
+            libc::getuid(),
+            &mut pw,
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut result,
+        ) != 0
+            || result.is_null()
+            || pw.pw_dir.is_null()
+        {
             return None;
         }
         let dir = std::ffi::CStr::from_ptr(pw.pw_dir);
-        Some(PathBuf::from(std::ffi::OsStr::from_encoded_bytes_unchecked(dir.to_bytes())))
+        Some(PathBuf::from(
+            std::ffi::OsStr::from_encoded_bytes_unchecked(dir.to_bytes()),
+        ))
     }
 }
 
@@ -364,14 +437,18 @@ pub(crate) fn key_file(path: &Path) -> KeyFile {
         encrypted: None,
         fingerprint: None,
     };
-    let Ok(meta) = std::fs::metadata(path) else { return k };
+    let Ok(meta) = std::fs::metadata(path) else {
+        return k;
+    };
     k.exists = meta.is_file();
     let mode = meta.mode() & 0o7777;
     k.mode = Some(mode);
     // SAFETY: getuid cannot fail.
     let uid = unsafe { libc::getuid() };
     k.too_open = meta.uid() == uid && mode & 0o077 != 0;
-    let Ok(bytes) = read_head(path, 64 * 1024) else { return k };
+    let Ok(bytes) = read_head(path, 64 * 1024) else {
+        return k;
+    };
     k.readable = true;
     let text = String::from_utf8_lossy(&bytes);
     let first = text.lines().next().unwrap_or("").trim();
@@ -401,7 +478,12 @@ pub(crate) fn key_file(path: &Path) -> KeyFile {
         let mut pubpath = path.as_os_str().to_owned();
         pubpath.push(".pub");
         if let Ok(pubtext) = read_head(Path::new(&pubpath), 16 * 1024) {
-            if let Some((t, blob)) = public_key_line(String::from_utf8_lossy(&pubtext).lines().next().unwrap_or("")) {
+            if let Some((t, blob)) = public_key_line(
+                String::from_utf8_lossy(&pubtext)
+                    .lines()
+                    .next()
+                    .unwrap_or(""),
+            ) {
                 k.key_type.get_or_insert(t);
                 k.fingerprint = Some(fingerprint(&blob));
             }
@@ -424,15 +506,23 @@ fn public_key_line(line: &str) -> Option<(String, Vec<u8>)> {
     if !(t.starts_with("ssh-") || t.starts_with("ecdsa-") || t.starts_with("sk-")) {
         return None;
     }
-    let blob = base64::engine::general_purpose::STANDARD.decode(parts.next()?).ok()?;
+    let blob = base64::engine::general_purpose::STANDARD
+        .decode(parts.next()?)
+        .ok()?;
     Some((t.to_owned(), blob))
 }
 
 /// Reads the cipher name and the first public key of an `openssh-key-v1` file.
 fn openssh_private(text: &str) -> Option<(String, Vec<u8>)> {
     use base64::Engine;
-    let body: String = text.lines().filter(|l| !l.starts_with("-----")).map(str::trim).collect();
-    let raw = base64::engine::general_purpose::STANDARD.decode(body).ok()?;
+    let body: String = text
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .map(str::trim)
+        .collect();
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .ok()?;
     let mut r = raw.strip_prefix(b"openssh-key-v1\0")?;
     let cipher = read_string(&mut r)?;
     let _kdf = read_string(&mut r)?;
@@ -468,20 +558,35 @@ pub(crate) fn fingerprint(blob: &[u8]) -> String {
     use base64::Engine;
     use sha2::Digest;
     let digest = sha2::Sha256::digest(blob);
-    format!("SHA256:{}", base64::engine::general_purpose::STANDARD_NO_PAD.encode(digest))
+    format!(
+        "SHA256:{}",
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(digest)
+    )
 }
 
 fn probe_agent(ctx: &Ctx, identity_agent: Option<&str>, home: &Path) -> Probed<Agent> {
     let socket = match identity_agent {
         Some("none") => return Probed::Absent,
-        Some(a) if a != "SSH_AUTH_SOCK" && !a.is_empty() => Some(expand(Path::new(a.trim_start_matches('$')), home, "", "")),
+        Some(a) if a != "SSH_AUTH_SOCK" && !a.is_empty() => {
+            Some(expand(Path::new(a.trim_start_matches('$')), home, "", ""))
+        }
         _ => ctx.env.ssh_auth_sock.clone(),
     };
-    let Some(socket) = socket else { return Probed::Absent };
+    let Some(socket) = socket else {
+        return Probed::Absent;
+    };
     match agent_identities(&socket) {
         Ok(identities) => Probed::Found(Agent { socket, identities }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound || e.kind() == std::io::ErrorKind::ConnectionRefused => Probed::Absent,
-        Err(e) => Probed::Failed(format!("could not ask the agent at {}: {e}", socket.display())),
+        Err(e)
+            if e.kind() == std::io::ErrorKind::NotFound
+                || e.kind() == std::io::ErrorKind::ConnectionRefused =>
+        {
+            Probed::Absent
+        }
+        Err(e) => Probed::Failed(format!(
+            "could not ask the agent at {}: {e}",
+            socket.display()
+        )),
     }
 }
 
@@ -503,7 +608,9 @@ fn agent_identities(socket: &Path) -> std::io::Result<Vec<String>> {
     let bad = || std::io::Error::other("malformed agent answer");
     let (&kind, mut r) = body.split_first().ok_or_else(bad)?;
     if kind != 12 {
-        return Err(std::io::Error::other(format!("agent answered message type {kind}")));
+        return Err(std::io::Error::other(format!(
+            "agent answered message type {kind}"
+        )));
     }
     let n = read_u32(&mut r).ok_or_else(bad)?;
     let mut out = Vec::new();
@@ -515,9 +622,20 @@ fn agent_identities(socket: &Path) -> std::io::Result<Vec<String>> {
     Ok(out)
 }
 
-fn probe_known_hosts(c: &ClientConfig, home: &Path, provider: Option<ProviderKind>) -> Probed<KnownHost> {
-    let host = c.host_key_alias.clone().unwrap_or_else(|| c.hostname.clone());
-    let name = if c.port == 22 { host } else { format!("[{host}]:{}", c.port) };
+fn probe_known_hosts(
+    c: &ClientConfig,
+    home: &Path,
+    provider: Option<ProviderKind>,
+) -> Probed<KnownHost> {
+    let host = c
+        .host_key_alias
+        .clone()
+        .unwrap_or_else(|| c.hostname.clone());
+    let name = if c.port == 22 {
+        host
+    } else {
+        format!("[{host}]:{}", c.port)
+    };
     let files: Vec<PathBuf> = c
         .user_known_hosts
         .iter()
@@ -530,12 +648,16 @@ fn probe_known_hosts(c: &ClientConfig, home: &Path, provider: Option<ProviderKin
     let retired_list = provider.map(|p| p.info().retired_host_keys).unwrap_or(&[]);
     for f in &files {
         let fs = f.to_string_lossy();
-        let out = match crate::process::run("ssh-keygen", &["-F", &name, "-f", &fs], b"", DEADLINE) {
+        let out = match crate::process::run("ssh-keygen", &["-F", &name, "-f", &fs], b"", DEADLINE)
+        {
             Ok(o) if !o.timed_out => o,
             Ok(_) => return Probed::Failed("`ssh-keygen -F` did not finish in time".into()),
             Err(e) => return Probed::Failed(format!("could not run ssh-keygen: {e}")),
         };
-        for line in String::from_utf8_lossy(&out.stdout).lines().filter(|l| !l.starts_with('#')) {
+        for line in String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+        {
             let mut parts = line.split_whitespace();
             let _hosts = parts.next();
             let mut t = parts.next().unwrap_or("");
@@ -557,7 +679,12 @@ fn probe_known_hosts(c: &ClientConfig, home: &Path, provider: Option<ProviderKin
             }
         }
     }
-    Probed::Found(KnownHost { name, known, files, retired })
+    Probed::Found(KnownHost {
+        name,
+        known,
+        files,
+        retired,
+    })
 }
 
 #[cfg(test)]

@@ -52,7 +52,10 @@ pub(crate) fn parse(url: &str) -> Result<ParsedUrl, String> {
     let u = match parsed {
         Ok(u) => u,
         Err(_) => {
-            let scheme_text = url.split_once("://").map(|(s, _)| s.to_owned()).unwrap_or_default();
+            let scheme_text = url
+                .split_once("://")
+                .map(|(s, _)| s.to_owned())
+                .unwrap_or_default();
             return Ok(ParsedUrl {
                 scheme: Scheme::Other,
                 scheme_text,
@@ -83,9 +86,15 @@ pub(crate) fn parse(url: &str) -> Result<ParsedUrl, String> {
     Ok(ParsedUrl {
         scheme,
         scheme_text,
-        host: u.host().map(|h| h.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase()),
+        host: u.host().map(|h| {
+            h.trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_ascii_lowercase()
+        }),
         port: u.port,
-        path: String::from_utf8_lossy(&u.path).trim_start_matches('/').to_owned(),
+        path: String::from_utf8_lossy(&u.path)
+            .trim_start_matches('/')
+            .to_owned(),
         user,
         user_secret,
         password: u.password().map(Shape::of),
@@ -107,7 +116,11 @@ impl ParsedUrl {
             Scheme::Http => Some(80),
             _ => None,
         };
-        let host = if host.contains(':') { format!("[{host}]") } else { host };
+        let host = if host.contains(':') {
+            format!("[{host}]")
+        } else {
+            host
+        };
         Some(match self.port {
             Some(p) if Some(p) != default => format!("{host}:{p}"),
             _ => host,
@@ -173,7 +186,9 @@ pub(crate) fn push_urls(config: &Config, remote: &str) -> Vec<RawPushUrl> {
     if !with_push_alias.is_empty() {
         return with_push_alias;
     }
-    urls.into_iter().map(|(u, src)| rewritten(config, u, Some(src), "insteadof")).collect()
+    urls.into_iter()
+        .map(|(u, src)| rewritten(config, u, Some(src), "insteadof"))
+        .collect()
 }
 
 /// Pushing to a URL directly: an anonymous remote with that URL.
@@ -195,8 +210,13 @@ fn rewritten(config: &Config, url: &str, configured: Option<Source>, kind: &str)
         if e.section != "url" || e.name != kind {
             continue;
         }
-        let (Some(base), Some(prefix)) = (e.subsection.as_deref(), e.value.as_deref()) else { continue };
-        if !prefix.is_empty() && url.starts_with(prefix) && best.as_ref().is_none_or(|(p, _, _)| prefix.len() > p.len()) {
+        let (Some(base), Some(prefix)) = (e.subsection.as_deref(), e.value.as_deref()) else {
+            continue;
+        };
+        if !prefix.is_empty()
+            && url.starts_with(prefix)
+            && best.as_ref().is_none_or(|(p, _, _)| prefix.len() > p.len())
+        {
             best = Some((prefix, base, e.source()));
         }
     }
@@ -205,12 +225,20 @@ fn rewritten(config: &Config, url: &str, configured: Option<Source>, kind: &str)
             url: format!("{base}{}", &url[prefix.len()..]),
             configured,
             rewrite: Some(Rewrite {
-                kind: if kind == "insteadof" { "insteadOf".into() } else { "pushInsteadOf".into() },
+                kind: if kind == "insteadof" {
+                    "insteadOf".into()
+                } else {
+                    "pushInsteadOf".into()
+                },
                 from: crate::redact::url(url),
                 source,
             }),
         },
-        None => RawPushUrl { url: url.to_owned(), configured, rewrite: None },
+        None => RawPushUrl {
+            url: url.to_owned(),
+            configured,
+            rewrite: None,
+        },
     }
 }
 
@@ -237,7 +265,10 @@ mod tests {
         let urls = push_urls(&c, "origin");
         assert_eq!(urls.len(), 1);
         assert_eq!(urls[0].url, "ssh://git@h/a.git");
-        assert_eq!(urls[0].rewrite.as_ref().map(|r| r.kind.as_str()), Some("pushInsteadOf"));
+        assert_eq!(
+            urls[0].rewrite.as_ref().map(|r| r.kind.as_str()),
+            Some("pushInsteadOf")
+        );
         let c = config(&[
             ("url.ssh://git@h/.pushinsteadof", "https://h/"),
             ("remote.origin.url", "https://h/a.git"),

@@ -23,7 +23,12 @@ pub(crate) fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::
             Severity::Info => ("info", "1;36"),
         };
         let f = &d.finding;
-        writeln!(out, "{}: {}", paint(style, code, &format!("{label}[{}]", d.rule.code)), paint(style, "1", &f.message))?;
+        writeln!(
+            out,
+            "{}: {}",
+            paint(style, code, &format!("{label}[{}]", d.rule.code)),
+            paint(style, "1", &f.message)
+        )?;
         if let Some(loc) = &f.location {
             writeln!(out, "  --> {}", loc.describe())?;
         }
@@ -36,7 +41,11 @@ pub(crate) fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::
                 writeln!(out, "        {c}")?;
             }
         }
-        writeln!(out, "  = help: git-credcheck explain {} ({})", d.rule.code, d.rule.name)?;
+        writeln!(
+            out,
+            "  = help: git-credcheck explain {} ({})",
+            d.rule.code, d.rule.name
+        )?;
         writeln!(out)?;
     }
     if !style.quiet {
@@ -47,7 +56,11 @@ pub(crate) fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::
             writeln!(out, "note: {n}")?;
         }
     }
-    let (e, w, i) = (report.count(Severity::Error), report.count(Severity::Warning), report.count(Severity::Info));
+    let (e, w, i) = (
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+        report.count(Severity::Info),
+    );
     if e + w + i > 0 && !(style.quiet && e == 0) {
         writeln!(out, "git-credcheck: {e} error(s), {w} warning(s), {i} info")?;
     } else if !style.quiet && !style.hook {

@@ -21,7 +21,10 @@ pub(crate) struct Tool {
 }
 
 pub(crate) fn tool() -> Tool {
-    Tool { name: "git-credcheck", version: env!("CARGO_PKG_VERSION") }
+    Tool {
+        name: "git-credcheck",
+        version: env!("CARGO_PKG_VERSION"),
+    }
 }
 
 #[derive(Serialize)]
@@ -59,13 +62,22 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 remote: f.remote.as_deref(),
                 url: f.url.as_deref(),
                 provider: f.provider.map(|p| p.id()),
-                source: f.location.as_ref().map(|l| Source { file: l.file.as_ref().map(|p| p.display().to_string()), line: l.line, key: &l.what }),
+                source: f.location.as_ref().map(|l| Source {
+                    file: l.file.as_ref().map(|p| p.display().to_string()),
+                    line: l.line,
+                    key: &l.what,
+                }),
                 cause: f.cause.as_deref(),
                 fix: f.fix.as_ref(),
             }
         })
         .collect();
-    let doc = Doc { version: VERSION, tool: tool(), findings, unused_suppressions: &report.unused_suppressions };
+    let doc = Doc {
+        version: VERSION,
+        tool: tool(),
+        findings,
+        unused_suppressions: &report.unused_suppressions,
+    };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }

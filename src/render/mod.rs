@@ -46,7 +46,12 @@ pub(crate) struct Style {
     pub hook: bool,
 }
 
-pub(crate) fn render(format: Format, report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render(
+    format: Format,
+    report: &Report,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Human => human::render(report, style, out),
         Format::Json => json::render(report, out),

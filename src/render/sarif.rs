@@ -17,7 +17,9 @@ fn level(s: Severity) -> &'static str {
 fn location(report: &Report, loc: &crate::rules::Location) -> Option<Value> {
     let file = loc.file.as_ref()?;
     let artifact = match report.root.as_ref().and_then(|r| file.strip_prefix(r).ok()) {
-        Some(rel) => json!({ "uri": rel.to_string_lossy().replace('\\', "/"), "uriBaseId": "%SRCROOT%" }),
+        Some(rel) => {
+            json!({ "uri": rel.to_string_lossy().replace('\\', "/"), "uriBaseId": "%SRCROOT%" })
+        }
         None => json!({ "uri": format!("file://{}", file.display()) }),
     };
     let mut physical = json!({ "artifactLocation": artifact });
@@ -77,7 +79,8 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "results": results,
     });
     if let Some(root) = &report.root {
-        run["originalUriBaseIds"] = json!({ "%SRCROOT%": { "uri": format!("file://{}/", root.display()) } });
+        run["originalUriBaseIds"] =
+            json!({ "%SRCROOT%": { "uri": format!("file://{}/", root.display()) } });
     }
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

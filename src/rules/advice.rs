@@ -9,8 +9,16 @@ use crate::provider::ProviderKind;
 /// Steps that make git forget the credential it would send for this URL.
 pub(crate) fn erase(u: &PushUrl, https: &Https, helper: Option<&Helper>) -> Vec<String> {
     let host = &https.request.host;
-    let user = https.request.username.as_deref().map(|u| format!("username={u}\\n")).unwrap_or_default();
-    let reject = format!("printf 'protocol={}\\nhost={host}\\n{user}\\n' | git credential reject", https.request.protocol);
+    let user = https
+        .request
+        .username
+        .as_deref()
+        .map(|u| format!("username={u}\\n"))
+        .unwrap_or_default();
+    let reject = format!(
+        "printf 'protocol={}\\nhost={host}\\n{user}\\n' | git credential reject",
+        https.request.protocol
+    );
     match helper {
         Some(h) if h.kind == HelperKind::Store => match &h.stored {
             Some(s) => vec![
@@ -32,12 +40,21 @@ pub(crate) fn new_token(provider: Option<ProviderKind>, host: &str) -> Vec<Strin
     match provider {
         Some(p) => {
             let info = p.info();
-            let mut v = vec![format!("# create a token at {} with: {}", info.token_page, info.push_scopes)];
-            v.push(format!("# user name to pair it with: {}", info.https_username));
+            let mut v = vec![format!(
+                "# create a token at {} with: {}",
+                info.token_page, info.push_scopes
+            )];
+            v.push(format!(
+                "# user name to pair it with: {}",
+                info.https_username
+            ));
             if p == ProviderKind::BitbucketCloud {
                 v.push(format!("git config --global credential.https://{host}.username <your-bitbucket-username>"));
             }
-            v.push("git push   # enter the token when asked for the password; your helper keeps it".into());
+            v.push(
+                "git push   # enter the token when asked for the password; your helper keeps it"
+                    .into(),
+            );
             v
         }
         None => vec!["git push   # enter a valid token when asked; your helper keeps it".into()],
@@ -48,15 +65,26 @@ pub(crate) fn new_token(provider: Option<ProviderKind>, host: &str) -> Vec<Strin
 pub(crate) fn clean_url(u: &PushUrl) -> String {
     let p = &u.url;
     let host = p.host.as_deref().unwrap_or("");
-    let host = if host.contains(':') { format!("[{host}]") } else { host.to_owned() };
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
+    };
     let port = p.port.map(|x| format!(":{x}")).unwrap_or_default();
-    let user = p.user.as_deref().map(|x| format!("{x}@")).unwrap_or_default();
+    let user = p
+        .user
+        .as_deref()
+        .map(|x| format!("{x}@"))
+        .unwrap_or_default();
     format!("{}://{user}{host}{port}/{}", p.scheme_text, p.path)
 }
 
 /// `git remote set-url [--push] <remote> <url>`, right for how the URL is configured.
 pub(crate) fn set_url(u: &PushUrl, new_url: &str) -> String {
-    let push = u.configured.as_ref().is_some_and(|s| s.key.ends_with(".pushurl"));
+    let push = u
+        .configured
+        .as_ref()
+        .is_some_and(|s| s.key.ends_with(".pushurl"));
     let flag = if push { " --push" } else { "" };
     format!("git remote set-url{flag} {} '{new_url}'", u.remote)
 }

@@ -3,7 +3,9 @@
 use super::{advice, declare_rule, Finding, Location};
 use crate::facts::credential::{Answer, HelperKind, Https, Program};
 use crate::facts::{Facts, PushUrl, Stage};
-use crate::provider::{ProviderKind, BITBUCKET_APP_PASSWORD_BROWNOUT, BITBUCKET_APP_PASSWORD_REMOVED};
+use crate::provider::{
+    ProviderKind, BITBUCKET_APP_PASSWORD_BROWNOUT, BITBUCKET_APP_PASSWORD_REMOVED,
+};
 use crate::secret::{SecretKind, Shape};
 
 /// Where a credential comes from, in the order git uses them.
@@ -28,7 +30,10 @@ struct Candidate<'a> {
 
 impl Candidate<'_> {
     fn describe(&self) -> String {
-        let what = self.secret.map(Shape::describe).unwrap_or_else(|| "credential".into());
+        let what = self
+            .secret
+            .map(Shape::describe)
+            .unwrap_or_else(|| "credential".into());
         match self.origin {
             Origin::Url => format!("the {what} in the push URL"),
             Origin::Header => format!("the {what} in an http.extraHeader Authorization header"),
@@ -46,7 +51,15 @@ fn candidates<'a>(u: &'a PushUrl, https: &'a Https) -> Vec<Candidate<'a>> {
             origin: Origin::Url,
             username: u.url.user.as_deref(),
             secret: Some(pw),
-            location: u.configured.as_ref().map(Location::from).unwrap_or(Location { file: None, line: None, what: "push URL".into() }),
+            location: u
+                .configured
+                .as_ref()
+                .map(Location::from)
+                .unwrap_or(Location {
+                    file: None,
+                    line: None,
+                    what: "push URL".into(),
+                }),
             certain: true,
             helper: None,
         });
@@ -69,7 +82,11 @@ fn candidates<'a>(u: &'a PushUrl, https: &'a Https) -> Vec<Candidate<'a>> {
             origin: Origin::Netrc,
             username: n.username.as_deref(),
             secret: Some(&n.secret),
-            location: Location { file: Some(n.file.clone()), line: Some(n.line), what: "netrc entry".into() },
+            location: Location {
+                file: Some(n.file.clone()),
+                line: Some(n.line),
+                what: "netrc entry".into(),
+            },
             // libcurl sends it first; if refused, git still asks the helpers.
             certain: false,
             helper: None,
@@ -81,7 +98,11 @@ fn candidates<'a>(u: &'a PushUrl, https: &'a Https) -> Vec<Candidate<'a>> {
                 origin: Origin::Store,
                 username: s.username.as_deref(),
                 secret: Some(&s.secret),
-                location: Location { file: Some(s.file.clone()), line: Some(s.line), what: "stored credential".into() },
+                location: Location {
+                    file: Some(s.file.clone()),
+                    line: Some(s.line),
+                    what: "stored credential".into(),
+                },
                 certain: header.is_none(),
                 helper: Some(i),
             });
@@ -91,15 +112,24 @@ fn candidates<'a>(u: &'a PushUrl, https: &'a Https) -> Vec<Candidate<'a>> {
 }
 
 fn https_urls(facts: &Facts) -> impl Iterator<Item = (&PushUrl, &Https)> {
-    facts.push_urls().filter_map(|u| u.https.as_ref().map(|h| (u, h)))
+    facts
+        .push_urls()
+        .filter_map(|u| u.https.as_ref().map(|h| (u, h)))
 }
 
 fn erase_then_new(u: &PushUrl, https: &Https, c: &Candidate<'_>) -> Vec<String> {
     let host = https.request.host.as_str();
     let mut cmds = match c.origin {
         Origin::Url => vec![advice::set_url(u, &advice::clean_url(u))],
-        Origin::Header => vec![format!("git config --unset-all {} # in {}", c.location.what, c.location.describe())],
-        Origin::Netrc => vec![format!("# remove the `machine {host}` entry at {}", c.location.describe())],
+        Origin::Header => vec![format!(
+            "git config --unset-all {} # in {}",
+            c.location.what,
+            c.location.describe()
+        )],
+        Origin::Netrc => vec![format!(
+            "# remove the `machine {host}` entry at {}",
+            c.location.describe()
+        )],
         Origin::Store => advice::erase(u, https, c.helper.map(|i| &https.helpers[i])),
     };
     cmds.extend(advice::new_token(u.provider, host));
@@ -157,7 +187,11 @@ fn helper_missing(facts: &Facts) -> Vec<Finding> {
             let value = h.display.trim_start_matches('!');
             let first = value.split_whitespace().next().unwrap_or("");
             let (cause, title, cmds): (String, &str, Vec<String>) = if not_exec {
-                (format!("{looked_for} exists but is not executable"), "make the helper executable", vec![format!("chmod +x '{looked_for}'")])
+                (
+                    format!("{looked_for} exists but is not executable"),
+                    "make the helper executable",
+                    vec![format!("chmod +x '{looked_for}'")],
+                )
             } else if h.kind == HelperKind::ManagerCore {
                 (
                     "Git Credential Manager 2.x renamed `manager-core` to `manager`".into(),
@@ -170,7 +204,10 @@ fn helper_missing(facts: &Facts) -> Vec<Finding> {
                     "drop the git-credential- prefix",
                     vec![format!("git config {scope} --replace-all credential.helper '{stripped}' '^{first}'")],
                 )
-            } else if matches!(h.kind, HelperKind::Osxkeychain | HelperKind::Wincred) && facts.env.os != "macos" && facts.env.os != "windows" {
+            } else if matches!(h.kind, HelperKind::Osxkeychain | HelperKind::Wincred)
+                && facts.env.os != "macos"
+                && facts.env.os != "windows"
+            {
                 (
                     format!("`{first}` is the {} helper; this machine runs {}", if h.kind == HelperKind::Osxkeychain { "macOS" } else { "Windows" }, facts.env.os),
                     "use a helper that exists on this platform",
@@ -180,13 +217,20 @@ fn helper_missing(facts: &Facts) -> Vec<Finding> {
                 (
                     format!("{first} no longer exists (moved or uninstalled)"),
                     "point the helper at the installed program, or remove it",
-                    vec![format!("git config {scope} --unset credential.helper '^{}'", regex_escape(first))],
+                    vec![format!(
+                        "git config {scope} --unset credential.helper '^{}'",
+                        regex_escape(first)
+                    )],
                 )
             } else {
                 (
                     format!("{looked_for} is not on PATH nor in git's exec path"),
                     "install the helper, or remove it from the configuration",
-                    vec![format!("git config {scope} --unset-all {} '^{}'", h.source.key, regex_escape(value.split_whitespace().next().unwrap_or("")))],
+                    vec![format!(
+                        "git config {scope} --unset-all {} '^{}'",
+                        h.source.key,
+                        regex_escape(value.split_whitespace().next().unwrap_or(""))
+                    )],
                 )
             };
             let mut f = Finding::at(u, format!("credential helper `{}` for remote `{}` ({}) cannot be run", h.display, u.remote, u.url.display))
@@ -206,11 +250,24 @@ fn helper_missing(facts: &Facts) -> Vec<Finding> {
 }
 
 fn regex_escape(s: &str) -> String {
-    s.chars().flat_map(|c| if ".[]()*+?^$|\\".contains(c) { vec!['\\', c] } else { vec![c] }).collect()
+    s.chars()
+        .flat_map(|c| {
+            if ".[]()*+?^$|\\".contains(c) {
+                vec!['\\', c]
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
 }
 
 fn askpass_available(https: &Https) -> bool {
-    https.askpass.iter().any(|a| !matches!(a.program, Program::Missing { .. } | Program::NotExecutable { .. }))
+    https.askpass.iter().any(|a| {
+        !matches!(
+            a.program,
+            Program::Missing { .. } | Program::NotExecutable { .. }
+        )
+    })
 }
 
 declare_rule! {
@@ -263,12 +320,24 @@ fn retired_secret_kind(facts: &Facts) -> Vec<Finding> {
 }
 
 /// Why `secret` is refused by `provider` on `today`, if it is.
-pub(crate) fn refusal(today: crate::date::Date, provider: ProviderKind, username: Option<&str>, secret: &Shape) -> Option<(String, bool)> {
+pub(crate) fn refusal(
+    today: crate::date::Date,
+    provider: ProviderKind,
+    username: Option<&str>,
+    secret: &Shape,
+) -> Option<(String, bool)> {
     let info = provider.info();
-    let token_user = matches!(username, Some("x-token-auth" | "x-bitbucket-api-token-auth" | "x-access-token" | "oauth2"));
+    let token_user = matches!(
+        username,
+        Some("x-token-auth" | "x-bitbucket-api-token-auth" | "x-access-token" | "oauth2")
+    );
     match (provider, secret.kind) {
         (ProviderKind::BitbucketCloud, SecretKind::BitbucketAppPassword | SecretKind::Alnum20) => {
-            let what = if secret.kind == SecretKind::Alnum20 { "an app password (legacy 20-character form) or account password" } else { "a Bitbucket app password" };
+            let what = if secret.kind == SecretKind::Alnum20 {
+                "an app password (legacy 20-character form) or account password"
+            } else {
+                "a Bitbucket app password"
+            };
             if today >= BITBUCKET_APP_PASSWORD_REMOVED {
                 Some((format!("{what}: Bitbucket Cloud removed app passwords on {BITBUCKET_APP_PASSWORD_REMOVED}"), true))
             } else if today >= BITBUCKET_APP_PASSWORD_BROWNOUT {
@@ -289,15 +358,33 @@ pub(crate) fn refusal(today: crate::date::Date, provider: ProviderKind, username
     }
 }
 
-fn judge_secret(facts: &Facts, u: &PushUrl, https: &Https, provider: ProviderKind, c: &Candidate<'_>, secret: &Shape) -> Option<Finding> {
+fn judge_secret(
+    facts: &Facts,
+    u: &PushUrl,
+    https: &Https,
+    provider: ProviderKind,
+    c: &Candidate<'_>,
+    secret: &Shape,
+) -> Option<Finding> {
     let (why, dead) = refusal(facts.today, provider, c.username, secret)?;
     Some(
-        Finding::at(u, format!("remote `{}` ({}) will send {}", u.remote, u.url.display, c.describe()))
-            .location(c.location.clone())
-            .cause(format!("{} refuses it: {why}", provider.info().name))
-            .fix("replace it with a token the provider accepts", erase_then_new(u, https, c))
-            .certain_if(dead && c.certain)
-            .rejects_auth(),
+        Finding::at(
+            u,
+            format!(
+                "remote `{}` ({}) will send {}",
+                u.remote,
+                u.url.display,
+                c.describe()
+            ),
+        )
+        .location(c.location.clone())
+        .cause(format!("{} refuses it: {why}", provider.info().name))
+        .fix(
+            "replace it with a token the provider accepts",
+            erase_then_new(u, https, c),
+        )
+        .certain_if(dead && c.certain)
+        .rejects_auth(),
     )
 }
 
@@ -329,7 +416,8 @@ declare_rule! {
 }
 
 fn is_email(s: &str) -> bool {
-    s.split_once('@').is_some_and(|(a, b)| !a.is_empty() && b.contains('.'))
+    s.split_once('@')
+        .is_some_and(|(a, b)| !a.is_empty() && b.contains('.'))
 }
 
 fn email_as_username(facts: &Facts) -> Vec<Finding> {
@@ -340,7 +428,9 @@ fn email_as_username(facts: &Facts) -> Vec<Finding> {
         }
         let host = &https.request.host;
         let fix_user = |mut cmds: Vec<String>| {
-            cmds.push(format!("git config --global credential.https://{host}.username <your-bitbucket-username>"));
+            cmds.push(format!(
+                "git config --global credential.https://{host}.username <your-bitbucket-username>"
+            ));
             cmds
         };
         if let Some(user) = u.url.user.as_deref().filter(|x| is_email(x)) {
@@ -353,7 +443,11 @@ fn email_as_username(facts: &Facts) -> Vec<Finding> {
             );
             continue;
         }
-        if let Some((user, src)) = https.username_config.as_ref().filter(|(x, _)| is_email(x) && u.url.user.is_none()) {
+        if let Some((user, src)) = https
+            .username_config
+            .as_ref()
+            .filter(|(x, _)| is_email(x) && u.url.user.is_none())
+        {
             out.push(
                 Finding::at(u, format!("credential.username `{user}` for remote `{}` ({}) is an email address", u.remote, u.url.display))
                     .location(Location::from(src))
@@ -364,7 +458,9 @@ fn email_as_username(facts: &Facts) -> Vec<Finding> {
             continue;
         }
         for c in candidates(u, https) {
-            let Some(user) = c.username.filter(|x| is_email(x)) else { continue };
+            let Some(user) = c.username.filter(|x| is_email(x)) else {
+                continue;
+            };
             out.push(
                 Finding::at(u, format!("remote `{}` ({}) will send the email `{user}` as user name with {}", u.remote, u.url.display, c.describe()))
                     .location(c.location.clone())
@@ -407,19 +503,34 @@ fn username_mismatch(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     for (u, https) in https_urls(facts) {
         for c in candidates(u, https) {
-            let (Some(secret), Some(user)) = (c.secret, c.username) else { continue };
+            let (Some(secret), Some(user)) = (c.secret, c.username) else {
+                continue;
+            };
             let want = match (secret.kind, user) {
                 (SecretKind::BitbucketAccessToken, u) if u != "x-token-auth" => "x-token-auth",
-                (SecretKind::AtlassianApiToken, "x-token-auth") => "your Bitbucket username or x-bitbucket-api-token-auth",
+                (SecretKind::AtlassianApiToken, "x-token-auth") => {
+                    "your Bitbucket username or x-bitbucket-api-token-auth"
+                }
                 _ => continue,
             };
             out.push(
-                Finding::at(u, format!("remote `{}` ({}) pairs {} with the user name `{user}`", u.remote, u.url.display, c.describe()))
-                    .location(c.location.clone())
-                    .cause(format!("this kind of token needs the user name {want}"))
-                    .fix(format!("store the token with the user name {want}"), erase_then_new(u, https, &c))
-                    .likely()
-                    .rejects_auth(),
+                Finding::at(
+                    u,
+                    format!(
+                        "remote `{}` ({}) pairs {} with the user name `{user}`",
+                        u.remote,
+                        u.url.display,
+                        c.describe()
+                    ),
+                )
+                .location(c.location.clone())
+                .cause(format!("this kind of token needs the user name {want}"))
+                .fix(
+                    format!("store the token with the user name {want}"),
+                    erase_then_new(u, https, &c),
+                )
+                .likely()
+                .rejects_auth(),
             );
         }
     }
@@ -459,19 +570,37 @@ fn gitlab_token_cannot_push(facts: &Facts) -> Vec<Finding> {
         for c in candidates(u, https) {
             let kind = c.secret.map(|s| s.kind);
             let user = c.username.unwrap_or("");
-            let (what, certain) = if kind == Some(SecretKind::GitlabDeployToken) || user.starts_with("gitlab+deploy-token") {
-                ("a GitLab deploy token, which has no write_repository scope", true)
+            let (what, certain) = if kind == Some(SecretKind::GitlabDeployToken)
+                || user.starts_with("gitlab+deploy-token")
+            {
+                (
+                    "a GitLab deploy token, which has no write_repository scope",
+                    true,
+                )
             } else if kind == Some(SecretKind::GitlabJobToken) || user == "gitlab-ci-token" {
                 ("a GitLab CI/CD job token, which pushes only where the project enables `Allow Git push requests`", false)
             } else {
                 continue;
             };
             out.push(
-                Finding::at(u, format!("remote `{}` ({}) will push with {}", u.remote, u.url.display, c.describe()))
-                    .location(c.location.clone())
-                    .cause(format!("{what}; GitLab answers `You are not allowed to upload code.` (403)"))
-                    .fix("push with an access token that has write_repository", erase_then_new(u, https, &c))
-                    .certain_if(certain && c.certain),
+                Finding::at(
+                    u,
+                    format!(
+                        "remote `{}` ({}) will push with {}",
+                        u.remote,
+                        u.url.display,
+                        c.describe()
+                    ),
+                )
+                .location(c.location.clone())
+                .cause(format!(
+                    "{what}; GitLab answers `You are not allowed to upload code.` (403)"
+                ))
+                .fix(
+                    "push with an access token that has write_repository",
+                    erase_then_new(u, https, &c),
+                )
+                .certain_if(certain && c.certain),
             );
         }
     }
@@ -506,17 +635,35 @@ fn foreign_token(facts: &Facts) -> Vec<Finding> {
     for (u, https) in https_urls(facts) {
         let Some(provider) = u.provider else { continue };
         for c in candidates(u, https) {
-            let Some(issuer) = c.secret.and_then(|s| s.provider) else { continue };
+            let Some(issuer) = c.secret.and_then(|s| s.provider) else {
+                continue;
+            };
             if issuer.family() == provider.family() {
                 continue;
             }
             out.push(
-                Finding::at(u, format!("remote `{}` ({}) will send {} to {}", u.remote, u.url.display, c.describe(), provider.info().name))
-                    .location(c.location.clone())
-                    .cause(format!("it is a {} token; {} accepts only its own tokens", issuer.info().name, provider.info().name))
-                    .fix("replace it with a token from this provider", erase_then_new(u, https, &c))
-                    .certain_if(c.certain)
-                    .rejects_auth(),
+                Finding::at(
+                    u,
+                    format!(
+                        "remote `{}` ({}) will send {} to {}",
+                        u.remote,
+                        u.url.display,
+                        c.describe(),
+                        provider.info().name
+                    ),
+                )
+                .location(c.location.clone())
+                .cause(format!(
+                    "it is a {} token; {} accepts only its own tokens",
+                    issuer.info().name,
+                    provider.info().name
+                ))
+                .fix(
+                    "replace it with a token from this provider",
+                    erase_then_new(u, https, &c),
+                )
+                .certain_if(c.certain)
+                .rejects_auth(),
             );
         }
     }
@@ -556,9 +703,16 @@ fn conflicting_accounts(facts: &Facts) -> Vec<Finding> {
         if u.url.password.is_some() || https.request.username.is_some() {
             continue;
         }
-        let persistent: Vec<_> = https.helpers.iter().filter(|h| h.kind.persistent() && h.answer != Answer::No).collect();
+        let persistent: Vec<_> = https
+            .helpers
+            .iter()
+            .filter(|h| h.kind.persistent() && h.answer != Answer::No)
+            .collect();
         if persistent.len() >= 2 {
-            let names: Vec<_> = persistent.iter().map(|h| format!("`{}`", h.display)).collect();
+            let names: Vec<_> = persistent
+                .iter()
+                .map(|h| format!("`{}`", h.display))
+                .collect();
             out.push(
                 Finding::at(u, format!("remote `{}` ({}) has {} persistent helpers that may answer: {}", u.remote, u.url.display, names.len(), names.join(", ")))
                     .location(Location::from(&persistent[0].source))
@@ -615,14 +769,23 @@ declare_rule! {
 fn codecommit_shadowed(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     for (u, https) in https_urls(facts) {
-        let Some(pos) = https.helpers.iter().position(|h| h.kind == HelperKind::Codecommit) else { continue };
+        let Some(pos) = https
+            .helpers
+            .iter()
+            .position(|h| h.kind == HelperKind::Codecommit)
+        else {
+            continue;
+        };
         let host = &https.request.host;
         let fix = vec![
             format!("git config --global credential.https://{host}.helper ''"),
             format!("git config --global --add credential.https://{host}.helper '!aws codecommit credential-helper $@'"),
             format!("git config --global credential.https://{host}.UseHttpPath true"),
         ];
-        if let Some(before) = https.helpers[..pos].iter().find(|h| h.kind.persistent() && h.answer != Answer::No) {
+        if let Some(before) = https.helpers[..pos]
+            .iter()
+            .find(|h| h.kind.persistent() && h.answer != Answer::No)
+        {
             out.push(
                 Finding::at(u, format!("helper `{}` answers before the CodeCommit helper for remote `{}` ({})", before.display, u.remote, u.url.display))
                     .location(Location::from(&before.source))
@@ -677,7 +840,12 @@ fn no_credential_source(facts: &Facts) -> Vec<Finding> {
         return out;
     }
     for (u, https) in https_urls(facts) {
-        let missing_helper = https.helpers.iter().any(|h| matches!(h.program, Program::Missing { .. } | Program::NotExecutable { .. }));
+        let missing_helper = https.helpers.iter().any(|h| {
+            matches!(
+                h.program,
+                Program::Missing { .. } | Program::NotExecutable { .. }
+            )
+        });
         if u.url.password.is_some()
             || !https.extra_headers.is_empty()
             || https.netrc.is_some()
@@ -694,9 +862,18 @@ fn no_credential_source(facts: &Facts) -> Vec<Finding> {
         };
         let host = &https.request.host;
         let mut fix = Vec::new();
-        let ssh_url = u.url.host.as_deref().map(|h| format!("git@{h}:{}", u.url.path));
-        let title = if let (false, Some(ssh_url)) = (facts.env.ssh_keys.is_empty(), ssh_url.as_ref()) {
-            fix.push(format!("# an SSH key is provisioned here ({}): use SSH", facts.env.ssh_keys.join(", ")));
+        let ssh_url = u
+            .url
+            .host
+            .as_deref()
+            .map(|h| format!("git@{h}:{}", u.url.path));
+        let title = if let (false, Some(ssh_url)) =
+            (facts.env.ssh_keys.is_empty(), ssh_url.as_ref())
+        {
+            fix.push(format!(
+                "# an SSH key is provisioned here ({}): use SSH",
+                facts.env.ssh_keys.join(", ")
+            ));
             fix.push(advice::set_url(u, ssh_url));
             "switch the remote to SSH"
         } else {
@@ -746,16 +923,29 @@ declare_rule! {
 fn extra_header_shadows(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     for (u, https) in https_urls(facts) {
-        let Some(h) = https.auth_header() else { continue };
+        let Some(h) = https.auth_header() else {
+            continue;
+        };
         let shadowed = if u.url.password.is_some() {
             Some("the password in the URL".to_owned())
         } else if let Some(n) = &https.netrc {
-            Some(format!("the ~/.netrc entry at {}:{}", n.file.display(), n.line))
+            Some(format!(
+                "the ~/.netrc entry at {}:{}",
+                n.file.display(),
+                n.line
+            ))
         } else {
-            https.first_answering().and_then(|(_, x)| x.stored.as_ref()).map(|s| format!("the credential stored at {}:{}", s.file.display(), s.line))
+            https
+                .first_answering()
+                .and_then(|(_, x)| x.stored.as_ref())
+                .map(|s| format!("the credential stored at {}:{}", s.file.display(), s.line))
         };
         let Some(shadowed) = shadowed else { continue };
-        let what = h.secret.as_ref().map(Shape::describe).unwrap_or_else(|| format!("{} credential", h.scheme));
+        let what = h
+            .secret
+            .as_ref()
+            .map(Shape::describe)
+            .unwrap_or_else(|| format!("{} credential", h.scheme));
         out.push(
             Finding::at(u, format!("remote `{}` ({}) sends the {what} from http.extraHeader, not {shadowed}", u.remote, u.url.display))
                 .location(Location::from(&h.source))
@@ -795,7 +985,9 @@ declare_rule! {
 
 fn workflow_scope(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
-    let Some(pushed) = &facts.pushed else { return out };
+    let Some(pushed) = &facts.pushed else {
+        return out;
+    };
     if pushed.workflow_files.is_empty() {
         return out;
     }
@@ -819,11 +1011,20 @@ fn workflow_scope(facts: &Facts) -> Vec<Finding> {
         };
         let kind = c.secret.map(|s| s.kind);
         let need = match kind {
-            Some(SecretKind::GithubClassicPat) | Some(SecretKind::GithubOauthToken) => "the `workflow` scope",
-            Some(SecretKind::GithubInstallationToken) => "the Workflows: write permission (an Actions GITHUB_TOKEN can never have it)",
+            Some(SecretKind::GithubClassicPat) | Some(SecretKind::GithubOauthToken) => {
+                "the `workflow` scope"
+            }
+            Some(SecretKind::GithubInstallationToken) => {
+                "the Workflows: write permission (an Actions GITHUB_TOKEN can never have it)"
+            }
             _ => "the Workflows: Read and write permission",
         };
-        let files: Vec<_> = pushed.workflow_files.iter().take(5).map(|f| format!("`{f}`")).collect();
+        let files: Vec<_> = pushed
+            .workflow_files
+            .iter()
+            .take(5)
+            .map(|f| format!("`{f}`"))
+            .collect();
         out.push(
             Finding::at(u, format!("push to `{}` ({}) changes {} with {}", u.remote, u.url.display, files.join(", "), c.describe()))
                 .location(c.location.clone())
@@ -919,8 +1120,16 @@ mod tests {
         let d = crate::rules::testing::diagnose(&RETIRED_SECRET_KIND, &f);
         let cause = d[0].finding.cause.clone().unwrap_or_default();
         assert!(cause.contains("2026-07-28"), "{cause}");
-        let cmds = d[0].finding.fix.as_ref().map(|x| x.commands.join("\n")).unwrap_or_default();
-        assert!(cmds.contains("sed -i '2d'") && cmds.contains("write:repository:bitbucket"), "{cmds}");
+        let cmds = d[0]
+            .finding
+            .fix
+            .as_ref()
+            .map(|x| x.commands.join("\n"))
+            .unwrap_or_default();
+        assert!(
+            cmds.contains("sed -i '2d'") && cmds.contains("write:repository:bitbucket"),
+            "{cmds}"
+        );
         assert!(!format!("{:?}", d[0].finding).contains("0123456789abcdef"));
     }
 
@@ -947,12 +1156,24 @@ mod tests {
             assert!(severities(&RETIRED_SECRET_KIND, &f).is_empty(), "{url}");
         }
         // GitLab and unknown hosts may accept passwords.
-        let f = with_store("https://gitlab.com/a/b.git", Some("alice"), "correct horse battery staple");
+        let f = with_store(
+            "https://gitlab.com/a/b.git",
+            Some("alice"),
+            "correct horse battery staple",
+        );
         assert!(severities(&RETIRED_SECRET_KIND, &f).is_empty());
-        let f = with_store("https://git.example.test/a/b.git", Some("alice"), "correct horse battery staple");
+        let f = with_store(
+            "https://git.example.test/a/b.git",
+            Some("alice"),
+            "correct horse battery staple",
+        );
         assert!(severities(&RETIRED_SECRET_KIND, &f).is_empty());
         // A JWT (OAuth) is not a password.
-        let f = with_store("https://dev.azure.com/o/p/_git/r", Some("alice"), "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.sig");
+        let f = with_store(
+            "https://dev.azure.com/o/p/_git/r",
+            Some("alice"),
+            "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.sig",
+        );
         assert!(severities(&RETIRED_SECRET_KIND, &f).is_empty());
     }
 
@@ -961,7 +1182,14 @@ mod tests {
         let f = with_push_url(&format!("https://alice:{ATBB}@bitbucket.org/a/b.git"));
         assert_eq!(severities(&RETIRED_SECRET_KIND, &f), vec![Error]);
         let mut f = with_store("https://bitbucket.org/a/b.git", Some("alice"), ATBB);
-        https_mut(&mut f).helpers.insert(0, helper(HelperKind::Libsecret, Program::Found { path: "/x".into() }, Answer::Maybe));
+        https_mut(&mut f).helpers.insert(
+            0,
+            helper(
+                HelperKind::Libsecret,
+                Program::Found { path: "/x".into() },
+                Answer::Maybe,
+            ),
+        );
         // The store is not the first helper that may answer: nothing is certain.
         assert!(severities(&RETIRED_SECRET_KIND, &f).is_empty());
     }
@@ -975,39 +1203,79 @@ mod tests {
 
     #[test]
     fn email_username() {
-        let f = with_store("https://bitbucket.org/a/b.git", Some("alice@example.com"), ATATT);
+        let f = with_store(
+            "https://bitbucket.org/a/b.git",
+            Some("alice@example.com"),
+            ATATT,
+        );
         assert_eq!(severities(&EMAIL_AS_USERNAME, &f), vec![Error]);
         let f = with_push_url("https://alice%40example.com@bitbucket.org/a/b.git");
         assert_eq!(severities(&EMAIL_AS_USERNAME, &f), vec![Error]);
-        let f = with_store("https://github.com/a/b.git", Some("alice@example.com"), "ghp_0123456789abcdefghijklmnopqrstuvwxyz");
+        let f = with_store(
+            "https://github.com/a/b.git",
+            Some("alice@example.com"),
+            "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+        );
         assert!(severities(&EMAIL_AS_USERNAME, &f).is_empty());
     }
 
     #[test]
     fn username_pairs() {
-        let f = with_store("https://bitbucket.org/a/b.git", Some("alice"), "ATCTT3xFfGN0aaaaaaaaaaaaaaaaaaaaaaaaaaa");
+        let f = with_store(
+            "https://bitbucket.org/a/b.git",
+            Some("alice"),
+            "ATCTT3xFfGN0aaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        );
         assert_eq!(severities(&USERNAME_MISMATCH, &f), vec![Warning]);
-        let f = with_store("https://bitbucket.org/a/b.git", Some("x-token-auth"), "ATCTT3xFfGN0aaaaaaaaaaaaaaaaaaaaaaaaaaa");
+        let f = with_store(
+            "https://bitbucket.org/a/b.git",
+            Some("x-token-auth"),
+            "ATCTT3xFfGN0aaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        );
         assert!(severities(&USERNAME_MISMATCH, &f).is_empty());
     }
 
     #[test]
     fn gitlab_tokens() {
-        let f = with_store("https://gitlab.com/a/b.git", Some("gitlab+deploy-token-1"), "gldt-aaaaaaaaaaaaaaaaaaaa");
+        let f = with_store(
+            "https://gitlab.com/a/b.git",
+            Some("gitlab+deploy-token-1"),
+            "gldt-aaaaaaaaaaaaaaaaaaaa",
+        );
         assert_eq!(severities(&GITLAB_TOKEN_CANNOT_PUSH, &f), vec![Error]);
-        let f = with_store("https://gitlab.com/a/b.git", Some("gitlab-ci-token"), "glcbt-aaaaaaaaaaaaaaaaaaaa");
+        let f = with_store(
+            "https://gitlab.com/a/b.git",
+            Some("gitlab-ci-token"),
+            "glcbt-aaaaaaaaaaaaaaaaaaaa",
+        );
         assert_eq!(severities(&GITLAB_TOKEN_CANNOT_PUSH, &f), vec![Warning]);
-        let f = with_store("https://gitlab.com/a/b.git", Some("alice"), "glpat-aaaaaaaaaaaaaaaaaaaa");
+        let f = with_store(
+            "https://gitlab.com/a/b.git",
+            Some("alice"),
+            "glpat-aaaaaaaaaaaaaaaaaaaa",
+        );
         assert!(severities(&GITLAB_TOKEN_CANNOT_PUSH, &f).is_empty());
     }
 
     #[test]
     fn foreign_tokens() {
-        let f = with_store("https://github.com/a/b.git", Some("alice"), "glpat-aaaaaaaaaaaaaaaaaaaa");
+        let f = with_store(
+            "https://github.com/a/b.git",
+            Some("alice"),
+            "glpat-aaaaaaaaaaaaaaaaaaaa",
+        );
         assert_eq!(severities(&FOREIGN_TOKEN, &f), vec![Error]);
-        let f = with_store("https://bitbucket.org/a/b.git", Some("alice"), "ghp_0123456789abcdefghijklmnopqrstuvwxyz");
+        let f = with_store(
+            "https://bitbucket.org/a/b.git",
+            Some("alice"),
+            "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+        );
         assert_eq!(severities(&FOREIGN_TOKEN, &f), vec![Error]);
-        let f = with_store("https://github.com/a/b.git", Some("alice"), "ghp_0123456789abcdefghijklmnopqrstuvwxyz");
+        let f = with_store(
+            "https://github.com/a/b.git",
+            Some("alice"),
+            "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+        );
         assert!(severities(&FOREIGN_TOKEN, &f).is_empty());
     }
 
@@ -1015,16 +1283,30 @@ mod tests {
     fn missing_helper_error_only_when_nothing_else() {
         let mut f = with_push_url("https://bitbucket.org/a/b.git");
         f.env.tty = false;
-        https_mut(&mut f).helpers.push(helper(HelperKind::ManagerCore, Program::Missing { looked_for: "git-credential-manager-core".into() }, Answer::No));
+        https_mut(&mut f).helpers.push(helper(
+            HelperKind::ManagerCore,
+            Program::Missing {
+                looked_for: "git-credential-manager-core".into(),
+            },
+            Answer::No,
+        ));
         assert_eq!(severities(&HELPER_MISSING, &f), vec![Error]);
         let d = crate::rules::testing::diagnose(&HELPER_MISSING, &f);
-        assert!(d[0].finding.fix.as_ref().is_some_and(|x| x.commands[0].contains("manager '^manager-core'")));
+        assert!(d[0]
+            .finding
+            .fix
+            .as_ref()
+            .is_some_and(|x| x.commands[0].contains("manager '^manager-core'")));
         // With a terminal, git can prompt: a warning.
         f.env.tty = true;
         assert_eq!(severities(&HELPER_MISSING, &f), vec![Warning]);
         // Another helper may answer: a warning.
         f.env.tty = false;
-        https_mut(&mut f).helpers.push(helper(HelperKind::Libsecret, Program::Found { path: "/x".into() }, Answer::Maybe));
+        https_mut(&mut f).helpers.push(helper(
+            HelperKind::Libsecret,
+            Program::Found { path: "/x".into() },
+            Answer::Maybe,
+        ));
         assert_eq!(severities(&HELPER_MISSING, &f), vec![Warning]);
         let f = with_push_url("https://bitbucket.org/a/b.git");
         assert!(severities(&HELPER_MISSING, &f).is_empty());
@@ -1038,7 +1320,10 @@ mod tests {
         assert_eq!(severities(&NO_CREDENTIAL_SOURCE, &f), vec![Error]);
         f.env.ssh_keys = vec!["id_ed25519".into()];
         let d = crate::rules::testing::diagnose(&NO_CREDENTIAL_SOURCE, &f);
-        assert!(d[0].finding.fix.as_ref().is_some_and(|x| x.commands.iter().any(|c| c.contains("git@bitbucket.org:a/b.git"))));
+        assert!(d[0].finding.fix.as_ref().is_some_and(|x| x
+            .commands
+            .iter()
+            .any(|c| c.contains("git@bitbucket.org:a/b.git"))));
         f.env.tty = true;
         assert!(severities(&NO_CREDENTIAL_SOURCE, &f).is_empty());
         let mut f = with_store("https://bitbucket.org/a/b.git", Some("alice"), ATATT);
@@ -1048,24 +1333,38 @@ mod tests {
 
     #[test]
     fn header_shadows_store() {
-        let mut f = with_store("https://github.com/a/b.git", Some("alice"), "ghp_0123456789abcdefghijklmnopqrstuvwxyz");
+        let mut f = with_store(
+            "https://github.com/a/b.git",
+            Some("alice"),
+            "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+        );
         assert!(severities(&EXTRA_HEADER_SHADOWS, &f).is_empty());
-        https_mut(&mut f).extra_headers.push(crate::facts::credential::ExtraHeader {
-            scheme: "basic".into(),
-            username: Some("x-access-token".into()),
-            secret: Some(Shape::of("ghs_0123456789abcdefghijklmnopqrstuvwxyz")),
-            source: source("http.https://github.com/.extraheader"),
-        });
+        https_mut(&mut f)
+            .extra_headers
+            .push(crate::facts::credential::ExtraHeader {
+                scheme: "basic".into(),
+                username: Some("x-access-token".into()),
+                secret: Some(Shape::of("ghs_0123456789abcdefghijklmnopqrstuvwxyz")),
+                source: source("http.https://github.com/.extraheader"),
+            });
         assert_eq!(severities(&EXTRA_HEADER_SHADOWS, &f), vec![Warning]);
     }
 
     #[test]
     fn workflow_scope_only_with_workflow_changes() {
-        let mut f = with_store("https://github.com/a/b.git", Some("alice"), "ghp_0123456789abcdefghijklmnopqrstuvwxyz");
+        let mut f = with_store(
+            "https://github.com/a/b.git",
+            Some("alice"),
+            "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+        );
         f.stage = Stage::PrePush;
         f.remotes[0].urls[0].authenticated_now = true;
         assert!(severities(&WORKFLOW_SCOPE_UNKNOWN, &f).is_empty());
-        f.pushed = Some(crate::facts::pushed::Pushed { refs: 1, workflow_files: vec![".github/workflows/ci.yml".into()], probe_error: None });
+        f.pushed = Some(crate::facts::pushed::Pushed {
+            refs: 1,
+            workflow_files: vec![".github/workflows/ci.yml".into()],
+            probe_error: None,
+        });
         assert_eq!(severities(&WORKFLOW_SCOPE_UNKNOWN, &f), vec![Warning]);
         let f2 = with_store("https://bitbucket.org/a/b.git", Some("alice"), ATATT);
         let mut f2 = f2;
@@ -1084,8 +1383,18 @@ mod tests {
 
     #[test]
     fn codecommit() {
-        let mut f = with_store("https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/r", Some("u"), "pw");
-        let mut cc: Helper = helper(HelperKind::Codecommit, Program::Found { path: "/usr/bin/aws".into() }, Answer::Maybe);
+        let mut f = with_store(
+            "https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/r",
+            Some("u"),
+            "pw",
+        );
+        let mut cc: Helper = helper(
+            HelperKind::Codecommit,
+            Program::Found {
+                path: "/usr/bin/aws".into(),
+            },
+            Answer::Maybe,
+        );
         cc.display = "!aws …".into();
         https_mut(&mut f).helpers.push(cc);
         assert_eq!(severities(&CODECOMMIT_HELPER_SHADOWED, &f), vec![Warning]);
@@ -1093,8 +1402,16 @@ mod tests {
 
     #[test]
     fn conflicting() {
-        let mut f = with_store("https://github.com/a/b.git", None, "ghp_0123456789abcdefghijklmnopqrstuvwxyz");
-        https_mut(&mut f).helpers.push(helper(HelperKind::Libsecret, Program::Found { path: "/x".into() }, Answer::Maybe));
+        let mut f = with_store(
+            "https://github.com/a/b.git",
+            None,
+            "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+        );
+        https_mut(&mut f).helpers.push(helper(
+            HelperKind::Libsecret,
+            Program::Found { path: "/x".into() },
+            Answer::Maybe,
+        ));
         assert_eq!(severities(&CONFLICTING_STORED_ACCOUNTS, &f), vec![Warning]);
     }
 }

@@ -67,7 +67,11 @@ pub(crate) struct Rule {
 impl Rule {
     /// The explanation with rustdoc's one leading space per line removed.
     pub(crate) fn explanation(&self) -> String {
-        self.explanation.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n")
+        self.explanation
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
@@ -92,7 +96,11 @@ impl Location {
 
 impl From<&crate::facts::gitconfig::Source> for Location {
     fn from(s: &crate::facts::gitconfig::Source) -> Location {
-        Location { file: s.file.clone(), line: s.line, what: s.key.clone() }
+        Location {
+            file: s.file.clone(),
+            line: s.line,
+            what: s.key.clone(),
+        }
     }
 }
 
@@ -161,7 +169,10 @@ impl Finding {
     }
 
     pub(crate) fn fix(mut self, title: impl Into<String>, commands: Vec<String>) -> Self {
-        self.fix = Some(Fix { title: title.into(), commands });
+        self.fix = Some(Fix {
+            title: title.into(),
+            commands,
+        });
         self
     }
 
@@ -237,7 +248,9 @@ pub(crate) static ALL: &[&Rule] = &[
 
 /// Finds a rule by code or name.
 pub(crate) fn find(code_or_name: &str) -> Option<&'static Rule> {
-    ALL.iter().copied().find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+    ALL.iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
 }
 
 /// Per-rule severity overrides (`None` = off).
@@ -252,16 +265,30 @@ pub(crate) trait Levels {
 pub(crate) fn run(facts: &Facts, levels: &dyn Levels) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for rule in ALL {
-        let Some(level) = levels.level(rule) else { continue };
+        let Some(level) = levels.level(rule) else {
+            continue;
+        };
         for finding in (rule.check)(facts) {
             if finding.rejects_auth && finding.authenticated_now {
                 continue;
             }
-            let severity = if finding.certain { level } else { level.min(Severity::Warning) };
-            out.push(Diagnostic { rule, severity, finding });
+            let severity = if finding.certain {
+                level
+            } else {
+                level.min(Severity::Warning)
+            };
+            out.push(Diagnostic {
+                rule,
+                severity,
+                finding,
+            });
         }
     }
-    out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule.code.cmp(b.rule.code)));
+    out.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.rule.code.cmp(b.rule.code))
+    });
     out
 }
 
@@ -298,10 +325,22 @@ pub(crate) mod testing {
     /// Message convention, checked on every finding the unit tests produce (clippy's
     /// lint_message_convention): lower case start, no trailing period.
     pub(crate) fn check_convention(f: &Finding) {
-        assert!(f.message.chars().next().is_some_and(|c| !c.is_uppercase()), "message starts upper case: {}", f.message);
-        assert!(!f.message.ends_with('.'), "message ends with a period: {}", f.message);
+        assert!(
+            f.message.chars().next().is_some_and(|c| !c.is_uppercase()),
+            "message starts upper case: {}",
+            f.message
+        );
+        assert!(
+            !f.message.ends_with('.'),
+            "message ends with a period: {}",
+            f.message
+        );
         if let Some(fix) = &f.fix {
-            assert!(fix.title.chars().next().is_some_and(|c| !c.is_uppercase()), "fix title: {}", fix.title);
+            assert!(
+                fix.title.chars().next().is_some_and(|c| !c.is_uppercase()),
+                "fix title: {}",
+                fix.title
+            );
         }
     }
 
@@ -317,13 +356,27 @@ mod tests {
     #[test]
     fn codes_are_unique_sorted_and_match_category() {
         for pair in ALL.windows(2) {
-            assert!(pair[0].code < pair[1].code, "{} before {}", pair[0].code, pair[1].code);
+            assert!(
+                pair[0].code < pair[1].code,
+                "{} before {}",
+                pair[0].code,
+                pair[1].code
+            );
         }
         for r in ALL {
             assert_eq!(r.code.len(), 5, "{}", r.code);
             assert!(r.code.starts_with("CC"));
-            assert_eq!(r.code.chars().nth(2), Some(r.category.digit()), "{}", r.code);
-            assert!(r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", r.name);
+            assert_eq!(
+                r.code.chars().nth(2),
+                Some(r.category.digit()),
+                "{}",
+                r.code
+            );
+            assert!(
+                r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                r.name
+            );
             assert!(!r.name.starts_with("no-"), "{}", r.name);
         }
         let names: std::collections::HashSet<_> = ALL.iter().map(|r| r.name).collect();
@@ -348,13 +401,20 @@ mod tests {
             assert!(e.contains("## Why is this bad?"), "{}", r.code);
             assert!(e.contains("## Example"), "{}", r.code);
             assert!(e.contains("## Fix"), "{}", r.code);
-            assert!(!e.contains("```\n") || e.matches("```").count() % 2 == 0, "{}", r.code);
+            assert!(
+                !e.contains("```\n") || e.matches("```").count() % 2 == 0,
+                "{}",
+                r.code
+            );
             for fence in e.split("```").skip(1).step_by(2) {
                 assert!(!fence.starts_with('\n'), "{}: untagged code fence", r.code);
             }
-            assert!(r.summary.chars().next().is_some_and(|c| c.is_lowercase()), "{}", r.code);
+            assert!(
+                r.summary.chars().next().is_some_and(|c| c.is_lowercase()),
+                "{}",
+                r.code
+            );
             assert!(!r.summary.ends_with('.'), "{}", r.code);
         }
     }
-
 }

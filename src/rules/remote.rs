@@ -40,9 +40,16 @@ fn url_embeds_secret(facts: &Facts) -> Vec<Finding> {
             (None, Some(s)) => s,
             _ => continue,
         };
-        let loc = u.configured.as_ref().map(Location::from).or_else(|| u.rewrite.as_ref().map(|r| Location::from(&r.source)));
+        let loc = u
+            .configured
+            .as_ref()
+            .map(Location::from)
+            .or_else(|| u.rewrite.as_ref().map(|r| Location::from(&r.source)));
         let fix = if u.configured.is_some() {
-            vec![advice::set_url(u, &advice::clean_url(u)), "git push   # enter the token once; your credential helper keeps it".into()]
+            vec![
+                advice::set_url(u, &advice::clean_url(u)),
+                "git push   # enter the token once; your credential helper keeps it".into(),
+            ]
         } else {
             vec!["git remote add <name> '<url without the secret>'".into()]
         };
@@ -88,13 +95,21 @@ fn is_loopback(host: &str) -> bool {
 fn plaintext_http(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     for u in facts.push_urls().filter(|u| u.url.scheme == Scheme::Http) {
-        let Some(host) = u.url.host.as_deref().filter(|h| !is_loopback(h)) else { continue };
+        let Some(host) = u.url.host.as_deref().filter(|h| !is_loopback(h)) else {
+            continue;
+        };
         let https = advice::clean_url(u).replacen("http://", "https://", 1);
         out.push(
-            Finding::at(u, format!("remote `{}` pushes to {} over plain http", u.remote, u.url.display))
-                .location(u.configured.as_ref().map(Location::from))
-                .cause(format!("the credential for {host} is sent unencrypted"))
-                .fix("use https", vec![advice::set_url(u, &https)]),
+            Finding::at(
+                u,
+                format!(
+                    "remote `{}` pushes to {} over plain http",
+                    u.remote, u.url.display
+                ),
+            )
+            .location(u.configured.as_ref().map(Location::from))
+            .cause(format!("the credential for {host} is sent unencrypted"))
+            .fix("use https", vec![advice::set_url(u, &https)]),
         );
     }
     out
@@ -132,16 +147,33 @@ fn push_url_rewritten(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     for u in facts.push_urls() {
         let Some(r) = &u.rewrite else { continue };
-        let Ok(from) = crate::facts::url::parse(&r.from) else { continue };
+        let Ok(from) = crate::facts::url::parse(&r.from) else {
+            continue;
+        };
         if from.scheme == u.url.scheme && from.host == u.url.host {
             continue;
         }
         let key = &r.source.key;
         out.push(
-            Finding::at(u, format!("remote `{}` URL {} is pushed as {} because of {key}", u.remote, r.from, u.url.display))
-                .location(Location::from(&r.source))
-                .cause(format!("{} rewrites the scheme or host, so authentication follows the rewritten URL", r.kind))
-                .fix("remove the rewrite if it is not intended", vec![format!("git config {} --unset-all '{key}'", r.source.scope.flag())]),
+            Finding::at(
+                u,
+                format!(
+                    "remote `{}` URL {} is pushed as {} because of {key}",
+                    u.remote, r.from, u.url.display
+                ),
+            )
+            .location(Location::from(&r.source))
+            .cause(format!(
+                "{} rewrites the scheme or host, so authentication follows the rewritten URL",
+                r.kind
+            ))
+            .fix(
+                "remove the rewrite if it is not intended",
+                vec![format!(
+                    "git config {} --unset-all '{key}'",
+                    r.source.scope.flag()
+                )],
+            ),
         );
     }
     out
@@ -181,10 +213,25 @@ fn url_scheme_unsupported(facts: &Facts) -> Vec<Finding> {
             continue;
         }
         out.push(
-            Finding::at(u, format!("remote `{}` push URL {} uses the scheme `{s}`", u.remote, u.url.display))
-                .location(u.configured.as_ref().map(Location::from))
-                .cause(format!("git looks for a remote helper `git-remote-{s}` and fails"))
-                .fix("write the scheme in lower case", vec![format!("git remote set-url {} '{}'", u.remote, u.url.display.replacen(s.as_str(), &lower, 1))]),
+            Finding::at(
+                u,
+                format!(
+                    "remote `{}` push URL {} uses the scheme `{s}`",
+                    u.remote, u.url.display
+                ),
+            )
+            .location(u.configured.as_ref().map(Location::from))
+            .cause(format!(
+                "git looks for a remote helper `git-remote-{s}` and fails"
+            ))
+            .fix(
+                "write the scheme in lower case",
+                vec![format!(
+                    "git remote set-url {} '{}'",
+                    u.remote,
+                    u.url.display.replacen(s.as_str(), &lower, 1)
+                )],
+            ),
         );
     }
     out
@@ -199,28 +246,51 @@ mod tests {
 
     #[test]
     fn token_in_url() {
-        let f = with_push_url("https://alice:ghp_0123456789abcdefghijklmnopqrstuvwxyz@github.com/a/b.git");
+        let f = with_push_url(
+            "https://alice:ghp_0123456789abcdefghijklmnopqrstuvwxyz@github.com/a/b.git",
+        );
         let d = diagnose(&URL_EMBEDS_SECRET, &f);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].severity, Warning);
         let text = format!("{:?}", d[0].finding);
         assert!(!text.contains("0123456789abcdef"), "{text}");
         assert!(text.contains("https://alice@github.com/a/b.git"), "{text}");
-        assert!(severities(&URL_EMBEDS_SECRET, &with_push_url("https://github.com/a/b.git")).is_empty());
-        assert!(severities(&URL_EMBEDS_SECRET, &with_push_url("git@github.com:a/b.git")).is_empty());
+        assert!(severities(
+            &URL_EMBEDS_SECRET,
+            &with_push_url("https://github.com/a/b.git")
+        )
+        .is_empty());
+        assert!(
+            severities(&URL_EMBEDS_SECRET, &with_push_url("git@github.com:a/b.git")).is_empty()
+        );
     }
 
     #[test]
     fn token_as_user_name() {
-        let f = with_push_url("https://ghp_0123456789abcdefghijklmnopqrstuvwxyz@github.com/a/b.git");
+        let f =
+            with_push_url("https://ghp_0123456789abcdefghijklmnopqrstuvwxyz@github.com/a/b.git");
         assert_eq!(severities(&URL_EMBEDS_SECRET, &f), vec![Warning]);
     }
 
     #[test]
     fn http() {
-        assert_eq!(severities(&PLAINTEXT_HTTP, &with_push_url("http://git.example.com/a.git")), vec![Warning]);
-        assert!(severities(&PLAINTEXT_HTTP, &with_push_url("http://127.0.0.1:8080/a.git")).is_empty());
-        assert!(severities(&PLAINTEXT_HTTP, &with_push_url("https://git.example.com/a.git")).is_empty());
+        assert_eq!(
+            severities(
+                &PLAINTEXT_HTTP,
+                &with_push_url("http://git.example.com/a.git")
+            ),
+            vec![Warning]
+        );
+        assert!(severities(
+            &PLAINTEXT_HTTP,
+            &with_push_url("http://127.0.0.1:8080/a.git")
+        )
+        .is_empty());
+        assert!(severities(
+            &PLAINTEXT_HTTP,
+            &with_push_url("https://git.example.com/a.git")
+        )
+        .is_empty());
     }
 
     #[test]
@@ -232,13 +302,24 @@ mod tests {
             source: crate::facts::testing::source("url.https://github.com/.insteadof"),
         });
         assert_eq!(severities(&PUSH_URL_REWRITTEN, &f), vec![Info]);
-        f.remotes[0].urls[0].rewrite.as_mut().expect("set").from = "https://github.com/x/b.git".into();
+        f.remotes[0].urls[0].rewrite.as_mut().expect("set").from =
+            "https://github.com/x/b.git".into();
         assert!(severities(&PUSH_URL_REWRITTEN, &f).is_empty());
     }
 
     #[test]
     fn upper_case_scheme() {
-        assert_eq!(severities(&URL_SCHEME_UNSUPPORTED, &with_push_url("HTTPS://github.com/a/b.git")), vec![Error]);
-        assert!(severities(&URL_SCHEME_UNSUPPORTED, &with_push_url("https://github.com/a/b.git")).is_empty());
+        assert_eq!(
+            severities(
+                &URL_SCHEME_UNSUPPORTED,
+                &with_push_url("HTTPS://github.com/a/b.git")
+            ),
+            vec![Error]
+        );
+        assert!(severities(
+            &URL_SCHEME_UNSUPPORTED,
+            &with_push_url("https://github.com/a/b.git")
+        )
+        .is_empty());
     }
 }

@@ -6,7 +6,9 @@ use crate::facts::ssh::{KeyFile, Probed, Ssh, Variant};
 use crate::facts::{Facts, PushUrl};
 
 fn ssh_urls(facts: &Facts) -> impl Iterator<Item = (&PushUrl, &Ssh)> {
-    facts.push_urls().filter_map(|u| u.ssh.as_ref().map(|s| (u, s)))
+    facts
+        .push_urls()
+        .filter_map(|u| u.ssh.as_ref().map(|s| (u, s)))
 }
 
 fn verify(u: &PushUrl, s: &Ssh) -> String {
@@ -17,7 +19,13 @@ fn verify(u: &PushUrl, s: &Ssh) -> String {
     u.provider
         .and_then(|p| p.info().ssh_test)
         .map(str::to_owned)
-        .unwrap_or_else(|| format!("ssh -T {}@{host}{}", s.effective_user().unwrap_or("git"), s.port.map(|p| format!(" -p {p}")).unwrap_or_default()))
+        .unwrap_or_else(|| {
+            format!(
+                "ssh -T {}@{host}{}",
+                s.effective_user().unwrap_or("git"),
+                s.port.map(|p| format!(" -p {p}")).unwrap_or_default()
+            )
+        })
 }
 
 fn agent_identities(s: &Ssh) -> Option<&[String]> {
@@ -61,8 +69,12 @@ declare_rule! {
 fn wrong_user(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     for (u, s) in ssh_urls(facts) {
-        let Some(want) = u.provider.and_then(|p| p.info().ssh_user) else { continue };
-        let Some(user) = s.effective_user() else { continue };
+        let Some(want) = u.provider.and_then(|p| p.info().ssh_user) else {
+            continue;
+        };
+        let Some(user) = s.effective_user() else {
+            continue;
+        };
         if user == want {
             continue;
         }
@@ -72,16 +84,31 @@ fn wrong_user(facts: &Facts) -> Vec<Finding> {
         };
         let fixed = format!("{want}@{}:{}", s.host, u.url.path);
         let (loc, cmd) = if s.url_user.is_some() {
-            (u.configured.as_ref().map(Location::from), super::advice::set_url(u, &fixed))
+            (
+                u.configured.as_ref().map(Location::from),
+                super::advice::set_url(u, &fixed),
+            )
         } else {
-            (None, format!("# set `User {want}` for {host} in ~/.ssh/config"))
+            (
+                None,
+                format!("# set `User {want}` for {host} in ~/.ssh/config"),
+            )
         };
         out.push(
-            Finding::at(u, format!("remote `{}` ({}) logs in to {} as `{user}`", u.remote, u.url.display, host))
-                .location(loc)
-                .cause(format!("{} accepts only the user `{want}` over SSH; the key picks the account", u.provider.map(|p| p.info().name).unwrap_or("the provider")))
-                .fix(format!("use the user {want}"), vec![cmd, verify(u, s)])
-                .rejects_auth(),
+            Finding::at(
+                u,
+                format!(
+                    "remote `{}` ({}) logs in to {} as `{user}`",
+                    u.remote, u.url.display, host
+                ),
+            )
+            .location(loc)
+            .cause(format!(
+                "{} accepts only the user `{want}` over SSH; the key picks the account",
+                u.provider.map(|p| p.info().name).unwrap_or("the provider")
+            ))
+            .fix(format!("use the user {want}"), vec![cmd, verify(u, s)])
+            .rejects_auth(),
         );
     }
     out
@@ -117,21 +144,41 @@ declare_rule! {
 fn no_identity(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     for (u, s) in ssh_urls(facts) {
-        let Probed::Found(c) = &s.config else { continue };
-        let Some(agent) = agent_identities(s) else { continue };
+        let Probed::Found(c) = &s.config else {
+            continue;
+        };
+        let Some(agent) = agent_identities(s) else {
+            continue;
+        };
         if c.other_key_source || !agent.is_empty() || s.keys.iter().any(|k| k.exists) {
             continue;
         }
-        let tried: Vec<_> = s.keys.iter().map(|k| k.path.display().to_string()).collect();
+        let tried: Vec<_> = s
+            .keys
+            .iter()
+            .map(|k| k.path.display().to_string())
+            .collect();
         out.push(
-            Finding::at(u, format!("remote `{}` ({}) has no SSH key: none of {} exists and no agent holds a key", u.remote, u.url.display, tried.join(", ")))
-                .cause("the server will answer `Permission denied (publickey)`")
-                .fix(
-                    "create a key, add its public half to your account, and verify",
-                    vec!["ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519".into(), "cat ~/.ssh/id_ed25519.pub   # add it to your account's SSH keys".into(), verify(u, s)],
-                )
-                .certain_if(publickey_only(u) || !s.can_prompt)
-                .rejects_auth(),
+            Finding::at(
+                u,
+                format!(
+                    "remote `{}` ({}) has no SSH key: none of {} exists and no agent holds a key",
+                    u.remote,
+                    u.url.display,
+                    tried.join(", ")
+                ),
+            )
+            .cause("the server will answer `Permission denied (publickey)`")
+            .fix(
+                "create a key, add its public half to your account, and verify",
+                vec![
+                    "ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519".into(),
+                    "cat ~/.ssh/id_ed25519.pub   # add it to your account's SSH keys".into(),
+                    verify(u, s),
+                ],
+            )
+            .certain_if(publickey_only(u) || !s.can_prompt)
+            .rejects_auth(),
         );
     }
     out
@@ -170,16 +217,31 @@ fn refusal(k: &KeyFile) -> Option<(String, String)> {
         return None;
     }
     if k.too_open {
-        return Some((format!("mode {:04o} lets others read it (UNPROTECTED PRIVATE KEY FILE)", k.mode.unwrap_or(0)), format!("chmod 600 '{p}'")));
+        return Some((
+            format!(
+                "mode {:04o} lets others read it (UNPROTECTED PRIVATE KEY FILE)",
+                k.mode.unwrap_or(0)
+            ),
+            format!("chmod 600 '{p}'"),
+        ));
     }
     if k.public_in_private_slot {
-        return Some(("it holds a public key, not the private key".into(), format!("# point IdentityFile (or -i) at the private key, not '{p}'")));
+        return Some((
+            "it holds a public key, not the private key".into(),
+            format!("# point IdentityFile (or -i) at the private key, not '{p}'"),
+        ));
     }
     if k.foreign_format {
-        return Some(("it is a PuTTY .ppk file, which OpenSSH cannot read".into(), format!("puttygen '{p}' -O private-openssh -o '{p}.openssh'")));
+        return Some((
+            "it is a PuTTY .ppk file, which OpenSSH cannot read".into(),
+            format!("puttygen '{p}' -O private-openssh -o '{p}.openssh'"),
+        ));
     }
     if k.is_dsa() {
-        return Some(("it is a DSA key, which OpenSSH disables and providers refuse".into(), "ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519".into()));
+        return Some((
+            "it is a DSA key, which OpenSSH disables and providers refuse".into(),
+            "ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519".into(),
+        ));
     }
     if !k.readable {
         return Some(("it cannot be read".into(), format!("ls -l '{p}'")));
@@ -190,11 +252,15 @@ fn refusal(k: &KeyFile) -> Option<(String, String)> {
 fn key_refused(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     for (u, s) in ssh_urls(facts) {
-        let Probed::Found(c) = &s.config else { continue };
+        let Probed::Found(c) = &s.config else {
+            continue;
+        };
         let agent_has = agent_identities(s).is_none_or(|a| !a.is_empty());
         let any_usable = s.keys.iter().any(KeyFile::usable);
         for k in &s.keys {
-            let Some((why, cmd)) = refusal(k) else { continue };
+            let Some((why, cmd)) = refusal(k) else {
+                continue;
+            };
             out.push(
                 Finding::at(u, format!("ssh key {} for remote `{}` ({}) will be skipped: {why}", k.path.display(), u.remote, u.url.display))
                     .location(Location { file: Some(k.path.clone()), line: None, what: "SSH private key".into() })
@@ -244,8 +310,12 @@ fn passphrase_unattended(facts: &Facts) -> Vec<Finding> {
         if s.can_prompt {
             continue;
         }
-        let Probed::Found(c) = &s.config else { continue };
-        let Some(agent) = agent_identities(s) else { continue };
+        let Probed::Found(c) = &s.config else {
+            continue;
+        };
+        let Some(agent) = agent_identities(s) else {
+            continue;
+        };
         let usable: Vec<&KeyFile> = s.keys.iter().filter(|k| k.usable()).collect();
         if usable.is_empty() || c.other_key_source {
             continue;
@@ -253,12 +323,18 @@ fn passphrase_unattended(facts: &Facts) -> Vec<Finding> {
         let locked: Vec<&KeyFile> = usable
             .iter()
             .copied()
-            .filter(|k| k.encrypted == Some(true) && !k.fingerprint.as_ref().is_some_and(|f| agent.contains(f)))
+            .filter(|k| {
+                k.encrypted == Some(true)
+                    && !k.fingerprint.as_ref().is_some_and(|f| agent.contains(f))
+            })
             .collect();
         if locked.len() != usable.len() {
             continue;
         }
-        let names: Vec<_> = locked.iter().map(|k| k.path.display().to_string()).collect();
+        let names: Vec<_> = locked
+            .iter()
+            .map(|k| k.path.display().to_string())
+            .collect();
         out.push(
             Finding::at(u, format!("ssh key {} for remote `{}` ({}) needs a passphrase and no agent holds it", names.join(", "), u.remote, u.url.display))
                 .location(Location { file: Some(locked[0].path.clone()), line: None, what: "SSH private key".into() })
@@ -300,8 +376,15 @@ declare_rule! {
 }
 
 fn keyscan(u: &PushUrl, c: &crate::facts::ssh::ClientConfig) -> Vec<String> {
-    let port = if c.port == 22 { String::new() } else { format!("-p {} ", c.port) };
-    let mut v = vec![format!("ssh-keyscan {port}{} >> ~/.ssh/known_hosts", c.hostname), "ssh-keygen -lf ~/.ssh/known_hosts   # compare with the published fingerprints".into()];
+    let port = if c.port == 22 {
+        String::new()
+    } else {
+        format!("-p {} ", c.port)
+    };
+    let mut v = vec![
+        format!("ssh-keyscan {port}{} >> ~/.ssh/known_hosts", c.hostname),
+        "ssh-keygen -lf ~/.ssh/known_hosts   # compare with the published fingerprints".into(),
+    ];
     if let Some(page) = u.provider.and_then(|p| p.info().host_keys_page) {
         v.push(format!("# published fingerprints: {page}"));
     }
@@ -311,21 +394,38 @@ fn keyscan(u: &PushUrl, c: &crate::facts::ssh::ClientConfig) -> Vec<String> {
 fn host_unknown(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     for (u, s) in ssh_urls(facts) {
-        let (Probed::Found(c), Probed::Found(k)) = (&s.config, &s.known_hosts) else { continue };
-        if k.known || matches!(c.strict_host_key_checking.as_str(), "no" | "off" | "false" | "accept-new") {
+        let (Probed::Found(c), Probed::Found(k)) = (&s.config, &s.known_hosts) else {
+            continue;
+        };
+        if k.known
+            || matches!(
+                c.strict_host_key_checking.as_str(),
+                "no" | "off" | "false" | "accept-new"
+            )
+        {
             continue;
         }
         let will_ask = c.strict_host_key_checking == "ask" && s.can_prompt;
         out.push(
-            Finding::at(u, format!("ssh host {} for remote `{}` ({}) is not in known_hosts", k.name, u.remote, u.url.display))
-                .cause(if will_ask {
-                    "ssh will ask you to confirm the host key".to_owned()
-                } else {
-                    "nobody can confirm the host key, so ssh stops with `Host key verification failed.`".to_owned()
-                })
-                .fix("add the host key after checking its fingerprint", keyscan(u, c))
-                .certain_if(!will_ask)
-                .rejects_auth(),
+            Finding::at(
+                u,
+                format!(
+                    "ssh host {} for remote `{}` ({}) is not in known_hosts",
+                    k.name, u.remote, u.url.display
+                ),
+            )
+            .cause(if will_ask {
+                "ssh will ask you to confirm the host key".to_owned()
+            } else {
+                "nobody can confirm the host key, so ssh stops with `Host key verification failed.`"
+                    .to_owned()
+            })
+            .fix(
+                "add the host key after checking its fingerprint",
+                keyscan(u, c),
+            )
+            .certain_if(!will_ask)
+            .rejects_auth(),
         );
     }
     out
@@ -360,17 +460,33 @@ declare_rule! {
 fn retired_host_key(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     for (u, s) in ssh_urls(facts) {
-        let (Probed::Found(c), Probed::Found(k)) = (&s.config, &s.known_hosts) else { continue };
+        let (Probed::Found(c), Probed::Found(k)) = (&s.config, &s.known_hosts) else {
+            continue;
+        };
         if k.retired.is_empty() {
             continue;
         }
         let mut cmds = vec![format!("ssh-keygen -R {}", k.name)];
         cmds.extend(keyscan(u, c));
         out.push(
-            Finding::at(u, format!("known_hosts pins a retired host key ({}) for {} (remote `{}`)", k.retired.join(", "), k.name, u.remote))
-                .location(k.files.first().map(|f| Location { file: Some(f.clone()), line: None, what: "known_hosts entry".into() }))
-                .cause("ssh will print `REMOTE HOST IDENTIFICATION HAS CHANGED` and refuse the connection")
-                .fix("replace the retired key with the current one", cmds),
+            Finding::at(
+                u,
+                format!(
+                    "known_hosts pins a retired host key ({}) for {} (remote `{}`)",
+                    k.retired.join(", "),
+                    k.name,
+                    u.remote
+                ),
+            )
+            .location(k.files.first().map(|f| Location {
+                file: Some(f.clone()),
+                line: None,
+                what: "known_hosts entry".into(),
+            }))
+            .cause(
+                "ssh will print `REMOTE HOST IDENTIFICATION HAS CHANGED` and refuse the connection",
+            )
+            .fix("replace the retired key with the current one", cmds),
         );
     }
     out
@@ -409,11 +525,22 @@ declare_rule! {
 fn many_keys(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     for (u, s) in ssh_urls(facts) {
-        let Probed::Found(c) = &s.config else { continue };
+        let Probed::Found(c) = &s.config else {
+            continue;
+        };
         if c.identities_only {
             continue;
         }
-        let mut ids: Vec<String> = s.keys.iter().filter(|k| k.usable()).map(|k| k.fingerprint.clone().unwrap_or_else(|| k.path.display().to_string())).collect();
+        let mut ids: Vec<String> = s
+            .keys
+            .iter()
+            .filter(|k| k.usable())
+            .map(|k| {
+                k.fingerprint
+                    .clone()
+                    .unwrap_or_else(|| k.path.display().to_string())
+            })
+            .collect();
         if let Some(a) = agent_identities(s) {
             ids.extend(a.iter().cloned());
         }
@@ -468,14 +595,22 @@ fn program_missing(facts: &Facts) -> Vec<Finding> {
         let p = &s.program;
         let fix = match (&p.source, p.via.as_str()) {
             (Some(src), _) => format!("git config {} --unset {}", src.scope.flag(), src.key),
-            (None, "default") => "apt-get install openssh-client   # or your platform's OpenSSH".into(),
+            (None, "default") => {
+                "apt-get install openssh-client   # or your platform's OpenSSH".into()
+            }
             (None, via) => format!("unset {via}"),
         };
         out.push(
-            Finding::at(u, format!("ssh program `{}` (from {}) for remote `{}` cannot be found", p.name, p.via, u.remote))
-                .location(p.source.as_ref().map(Location::from))
-                .cause("git fails with `cannot run ssh` before connecting")
-                .fix("point git at an installed ssh", vec![fix]),
+            Finding::at(
+                u,
+                format!(
+                    "ssh program `{}` (from {}) for remote `{}` cannot be found",
+                    p.name, p.via, u.remote
+                ),
+            )
+            .location(p.source.as_ref().map(Location::from))
+            .cause("git fails with `cannot run ssh` before connecting")
+            .fix("point git at an installed ssh", vec![fix]),
         );
     }
     out
@@ -507,15 +642,30 @@ declare_rule! {
 fn plink_without_key(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     for (u, s) in ssh_urls(facts) {
-        if !matches!(s.program.variant, Variant::Plink | Variant::Tortoiseplink | Variant::Putty) || !s.program.identity_args.is_empty() {
+        if !matches!(
+            s.program.variant,
+            Variant::Plink | Variant::Tortoiseplink | Variant::Putty
+        ) || !s.program.identity_args.is_empty()
+        {
             continue;
         }
         out.push(
-            Finding::at(u, format!("ssh program `{}` for remote `{}` has no key on its command line", s.program.name, u.remote))
-                .location(s.program.source.as_ref().map(Location::from))
-                .cause("plink uses only Pageant or -i; without a loaded key the server refuses the login")
-                .fix("load the key into Pageant, or pass it with -i", vec![format!("{} -i <key.ppk>", s.program.name)])
-                .likely(),
+            Finding::at(
+                u,
+                format!(
+                    "ssh program `{}` for remote `{}` has no key on its command line",
+                    s.program.name, u.remote
+                ),
+            )
+            .location(s.program.source.as_ref().map(Location::from))
+            .cause(
+                "plink uses only Pageant or -i; without a loaded key the server refuses the login",
+            )
+            .fix(
+                "load the key into Pageant, or pass it with -i",
+                vec![format!("{} -i <key.ppk>", s.program.name)],
+            )
+            .likely(),
         );
     }
     out
@@ -548,14 +698,25 @@ declare_rule! {
 fn config_unreadable(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     for (u, s) in ssh_urls(facts) {
-        let Probed::Failed(why) = &s.config else { continue };
+        let Probed::Failed(why) = &s.config else {
+            continue;
+        };
         if !s.program.found {
             continue;
         }
         out.push(
-            Finding::at(u, format!("ssh configuration for remote `{}` ({}) could not be read: {why}", u.remote, u.url.display))
-                .cause("the SSH checks did not run")
-                .fix("check the SSH configuration", vec![format!("ssh -G {}", s.host)]),
+            Finding::at(
+                u,
+                format!(
+                    "ssh configuration for remote `{}` ({}) could not be read: {why}",
+                    u.remote, u.url.display
+                ),
+            )
+            .cause("the SSH checks did not run")
+            .fix(
+                "check the SSH configuration",
+                vec![format!("ssh -G {}", s.host)],
+            ),
         );
     }
     out
@@ -589,7 +750,15 @@ mod tests {
         let mut f = with_push_url(url);
         let u = &mut f.remotes[0].urls[0];
         u.ssh = Some(Ssh {
-            program: Program { via: "default".into(), source: None, name: "ssh".into(), found: true, variant: Variant::Ssh, identity_args: vec![], options: vec![] },
+            program: Program {
+                via: "default".into(),
+                source: None,
+                name: "ssh".into(),
+                found: true,
+                variant: Variant::Ssh,
+                identity_args: vec![],
+                options: vec![],
+            },
             url_user: u.url.user.clone(),
             host: u.url.host.clone().unwrap_or_default(),
             port: None,
@@ -603,7 +772,12 @@ mod tests {
             }),
             keys,
             agent,
-            known_hosts: Probed::Found(KnownHost { name: "bitbucket.org".into(), known: true, files: vec![], retired: vec![] }),
+            known_hosts: Probed::Found(KnownHost {
+                name: "bitbucket.org".into(),
+                known: true,
+                files: vec![],
+                retired: vec![],
+            }),
             provider: u.provider,
             can_prompt: false,
         });
@@ -616,11 +790,23 @@ mod tests {
 
     #[test]
     fn wrong_user_for_hosted_provider() {
-        let f = ssh_facts("jdoe@bitbucket.org:ws/r.git", vec![key("/k")], Probed::Absent);
+        let f = ssh_facts(
+            "jdoe@bitbucket.org:ws/r.git",
+            vec![key("/k")],
+            Probed::Absent,
+        );
         assert_eq!(severities(&WRONG_USER, &f), vec![Error]);
-        let f = ssh_facts("git@bitbucket.org:ws/r.git", vec![key("/k")], Probed::Absent);
+        let f = ssh_facts(
+            "git@bitbucket.org:ws/r.git",
+            vec![key("/k")],
+            Probed::Absent,
+        );
         assert!(severities(&WRONG_USER, &f).is_empty());
-        let f = ssh_facts("jdoe@git.example.test:ws/r.git", vec![key("/k")], Probed::Absent);
+        let f = ssh_facts(
+            "jdoe@git.example.test:ws/r.git",
+            vec![key("/k")],
+            Probed::Absent,
+        );
         assert!(severities(&WRONG_USER, &f).is_empty());
     }
 
@@ -628,12 +814,27 @@ mod tests {
     fn no_identity() {
         let mut missing = key("/none");
         missing.exists = false;
-        let f = ssh_facts("git@bitbucket.org:ws/r.git", vec![missing.clone()], Probed::Absent);
+        let f = ssh_facts(
+            "git@bitbucket.org:ws/r.git",
+            vec![missing.clone()],
+            Probed::Absent,
+        );
         assert_eq!(severities(&NO_IDENTITY, &f), vec![Error]);
-        let f = ssh_facts("git@bitbucket.org:ws/r.git", vec![missing.clone()], Probed::Found(Agent { socket: "/s".into(), identities: vec!["SHA256:x".into()] }));
+        let f = ssh_facts(
+            "git@bitbucket.org:ws/r.git",
+            vec![missing.clone()],
+            Probed::Found(Agent {
+                socket: "/s".into(),
+                identities: vec!["SHA256:x".into()],
+            }),
+        );
         assert!(severities(&NO_IDENTITY, &f).is_empty());
         // A failed agent probe is not "no keys".
-        let f = ssh_facts("git@bitbucket.org:ws/r.git", vec![missing], Probed::Failed("timeout".into()));
+        let f = ssh_facts(
+            "git@bitbucket.org:ws/r.git",
+            vec![missing],
+            Probed::Failed("timeout".into()),
+        );
         assert!(severities(&NO_IDENTITY, &f).is_empty());
     }
 
@@ -642,15 +843,27 @@ mod tests {
         let mut open = key("/k");
         open.too_open = true;
         open.mode = Some(0o644);
-        let f = ssh_facts("git@bitbucket.org:ws/r.git", vec![open.clone()], Probed::Absent);
+        let f = ssh_facts(
+            "git@bitbucket.org:ws/r.git",
+            vec![open.clone()],
+            Probed::Absent,
+        );
         assert_eq!(severities(&KEY_REFUSED, &f), vec![Error]);
-        let f = ssh_facts("git@bitbucket.org:ws/r.git", vec![open, key("/good")], Probed::Absent);
+        let f = ssh_facts(
+            "git@bitbucket.org:ws/r.git",
+            vec![open, key("/good")],
+            Probed::Absent,
+        );
         assert_eq!(severities(&KEY_REFUSED, &f), vec![Warning]);
         let mut dsa = key("/dsa");
         dsa.key_type = Some("ssh-dss".into());
         let f = ssh_facts("git@bitbucket.org:ws/r.git", vec![dsa], Probed::Absent);
         assert_eq!(severities(&KEY_REFUSED, &f), vec![Error]);
-        let f = ssh_facts("git@bitbucket.org:ws/r.git", vec![key("/good")], Probed::Absent);
+        let f = ssh_facts(
+            "git@bitbucket.org:ws/r.git",
+            vec![key("/good")],
+            Probed::Absent,
+        );
         assert!(severities(&KEY_REFUSED, &f).is_empty());
     }
 
@@ -658,19 +871,39 @@ mod tests {
     fn passphrase() {
         let mut locked = key("/k");
         locked.encrypted = Some(true);
-        let mut f = ssh_facts("git@bitbucket.org:ws/r.git", vec![locked.clone()], Probed::Absent);
+        let mut f = ssh_facts(
+            "git@bitbucket.org:ws/r.git",
+            vec![locked.clone()],
+            Probed::Absent,
+        );
         assert_eq!(severities(&PASSPHRASE_UNATTENDED, &f), vec![Error]);
         ssh_mut(&mut f).can_prompt = true;
         assert!(severities(&PASSPHRASE_UNATTENDED, &f).is_empty());
-        let f = ssh_facts("git@bitbucket.org:ws/r.git", vec![locked.clone()], Probed::Found(Agent { socket: "/s".into(), identities: vec!["SHA256:/k".into()] }));
+        let f = ssh_facts(
+            "git@bitbucket.org:ws/r.git",
+            vec![locked.clone()],
+            Probed::Found(Agent {
+                socket: "/s".into(),
+                identities: vec!["SHA256:/k".into()],
+            }),
+        );
         assert!(severities(&PASSPHRASE_UNATTENDED, &f).is_empty());
     }
 
     #[test]
     fn unknown_host() {
-        let mut f = ssh_facts("git@bitbucket.org:ws/r.git", vec![key("/k")], Probed::Absent);
+        let mut f = ssh_facts(
+            "git@bitbucket.org:ws/r.git",
+            vec![key("/k")],
+            Probed::Absent,
+        );
         assert!(severities(&HOST_UNKNOWN, &f).is_empty());
-        ssh_mut(&mut f).known_hosts = Probed::Found(KnownHost { name: "bitbucket.org".into(), known: false, files: vec![], retired: vec![] });
+        ssh_mut(&mut f).known_hosts = Probed::Found(KnownHost {
+            name: "bitbucket.org".into(),
+            known: false,
+            files: vec![],
+            retired: vec![],
+        });
         assert_eq!(severities(&HOST_UNKNOWN, &f), vec![Error]);
         ssh_mut(&mut f).can_prompt = true;
         assert_eq!(severities(&HOST_UNKNOWN, &f), vec![Warning]);
@@ -683,13 +916,25 @@ mod tests {
     #[test]
     fn retired_key() {
         let mut f = ssh_facts("git@github.com:a/b.git", vec![key("/k")], Probed::Absent);
-        ssh_mut(&mut f).known_hosts = Probed::Found(KnownHost { name: "github.com".into(), known: true, files: vec![], retired: vec!["SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8".into()] });
+        ssh_mut(&mut f).known_hosts = Probed::Found(KnownHost {
+            name: "github.com".into(),
+            known: true,
+            files: vec![],
+            retired: vec!["SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8".into()],
+        });
         assert_eq!(severities(&RETIRED_HOST_KEY, &f), vec![Warning]);
     }
 
     #[test]
     fn many() {
-        let f = ssh_facts("git@github.com:a/b.git", vec![key("/a")], Probed::Found(Agent { socket: "/s".into(), identities: vec!["SHA256:b".into()] }));
+        let f = ssh_facts(
+            "git@github.com:a/b.git",
+            vec![key("/a")],
+            Probed::Found(Agent {
+                socket: "/s".into(),
+                identities: vec!["SHA256:b".into()],
+            }),
+        );
         assert_eq!(severities(&MANY_KEYS, &f), vec![Info]);
         let f = ssh_facts("git@github.com:a/b.git", vec![key("/a")], Probed::Absent);
         assert!(severities(&MANY_KEYS, &f).is_empty());

@@ -44,7 +44,11 @@ impl Env {
         let home = dir.path().join("home");
         std::fs::create_dir_all(home.join(".config")).expect("home");
         std::fs::write(home.join(".gitconfig"), "[user]\n\tname = T\n\temail = t@example.com\n[init]\n\tdefaultBranch = main\n[protocol \"file\"]\n\tallow = always\n").expect("gitconfig");
-        Env { dir, home, extra: Vec::new() }
+        Env {
+            dir,
+            home,
+            extra: Vec::new(),
+        }
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
@@ -85,7 +89,11 @@ impl Env {
     }
 
     pub fn git(&self, cwd: &Path, args: &[&str]) -> Run {
-        self.cmd("git", cwd).args(args).output().expect("git runs").into()
+        self.cmd("git", cwd)
+            .args(args)
+            .output()
+            .expect("git runs")
+            .into()
     }
 
     pub fn git_ok(&self, cwd: &Path, args: &[&str]) -> String {
@@ -95,12 +103,23 @@ impl Env {
     }
 
     pub fn credcheck(&self, cwd: &Path, args: &[&str]) -> Run {
-        self.cmd(BIN, cwd).args(args).output().expect("git-credcheck runs").into()
+        self.cmd(BIN, cwd)
+            .args(args)
+            .output()
+            .expect("git-credcheck runs")
+            .into()
     }
 
     pub fn credcheck_stdin(&self, cwd: &Path, args: &[&str], stdin: &[u8]) -> Run {
         use std::io::Write;
-        let mut child = self.cmd(BIN, cwd).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+        let mut child = self
+            .cmd(BIN, cwd)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
         let mut input = child.stdin.take().expect("stdin");
         let data = stdin.to_vec();
         let writer = std::thread::spawn(move || {
@@ -124,7 +143,10 @@ impl Env {
 
     pub fn bare(&self, name: &str) -> PathBuf {
         let dir = self.path(name);
-        self.git_ok(self.dir.path(), &["init", "-q", "--bare", dir.to_str().expect("utf8")]);
+        self.git_ok(
+            self.dir.path(),
+            &["init", "-q", "--bare", dir.to_str().expect("utf8")],
+        );
         dir
     }
 
@@ -175,7 +197,8 @@ fn libc_setsid() {
 
 /// Parses `--format json` output.
 pub fn json(r: &Run) -> serde_json::Value {
-    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", r.stdout, r.stderr))
+    serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", r.stdout, r.stderr))
 }
 
 /// Codes of findings at `severity` in a JSON report.
@@ -191,7 +214,11 @@ pub fn codes(r: &Run, severity: &str) -> Vec<String> {
 
 /// Fails when the binary is missing a prerequisite in CI, skips it elsewhere.
 pub fn require(program: &str) -> bool {
-    let found = Command::new("sh").args(["-c", &format!("command -v {program}")]).output().map(|o| o.status.success()).unwrap_or(false);
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
     if !found {
         if std::env::var_os("CI").is_some() {
             panic!("{program} is required in CI (.ci/run installs it)");
@@ -235,15 +262,26 @@ impl HttpServer {
             .spawn()
             .expect("python3 runs the test server");
         let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("server prints its ports");
-        let ports = serde_json::from_str(&line).unwrap_or_else(|e| panic!("server said {line:?}: {e}"));
-        HttpServer { child, ports, root, log }
+        std::io::BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("server prints its ports");
+        let ports =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("server said {line:?}: {e}"));
+        HttpServer {
+            child,
+            ports,
+            root,
+            log,
+        }
     }
 
     /// A new bare repository that accepts pushes; returns its URL path.
     pub fn repo(&self, env: &Env, name: &str) -> String {
         let dir = self.root.join(format!("{name}.git"));
-        env.git_ok(&self.root, &["init", "-q", "--bare", dir.to_str().expect("utf8")]);
+        env.git_ok(
+            &self.root,
+            &["init", "-q", "--bare", dir.to_str().expect("utf8")],
+        );
         env.git_ok(&dir, &["config", "http.receivepack", "true"]);
         format!("{name}.git")
     }
@@ -274,12 +312,25 @@ pub fn assert_no_leak(text: &str, secrets: &[String], context: &str) {
         for w in chars.windows(6) {
             let piece: String = w.iter().collect();
             // Fixed, public prefixes are not secret (ATBB…, ghp_…, glpat-…).
-            if KNOWN_PREFIX_PIECES.iter().any(|p| p.contains(piece.as_str())) {
+            if KNOWN_PREFIX_PIECES
+                .iter()
+                .any(|p| p.contains(piece.as_str()))
+            {
                 continue;
             }
-            assert!(!text.contains(&piece), "{context}: output contains `{piece}` from a planted secret:\n{text}");
+            assert!(
+                !text.contains(&piece),
+                "{context}: output contains `{piece}` from a planted secret:\n{text}"
+            );
         }
     }
 }
 
-const KNOWN_PREFIX_PIECES: &[&str] = &["glpat-", "ATATT3xFfGF0", "ATCTT3xFfGN0", "github_pat_", "x-bitbucket-api-token-auth", "gitlab+deploy-token-"];
+const KNOWN_PREFIX_PIECES: &[&str] = &[
+    "glpat-",
+    "ATATT3xFfGF0",
+    "ATCTT3xFfGN0",
+    "github_pat_",
+    "x-bitbucket-api-token-auth",
+    "gitlab+deploy-token-",
+];
