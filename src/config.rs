@@ -112,13 +112,15 @@ impl Config {
                 "warning" | "warn" => Level::Set(Severity::Warning),
                 "info" | "note" => Level::Set(Severity::Info),
                 "off" | "allow" | "false" => Level::Off,
-                _ => return Err(err(
-                    line,
-                    column,
-                    format!(
+                _ => {
+                    return Err(err(
+                        line,
+                        column,
+                        format!(
                         "bad level `{value}` for rule `{key}` (valid: error, warning, info, off)"
                     ),
-                )),
+                    ))
+                }
             };
             self.rules
                 .insert(rule.code, (level, format!("{name}:{line}")));

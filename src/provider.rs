@@ -265,6 +265,15 @@ pub(crate) fn table_markdown() -> String {
     s
 }
 
+/// docs/providers.md, generated from the table.
+#[cfg(test)]
+pub(crate) fn docs_markdown() -> String {
+    format!(
+        "# Providers\n\n<!-- generated from src/provider.rs by `UPDATE_DOCS=1 cargo test docs_are_fresh`; do not edit -->\n\nWhat git-credcheck knows about each provider (also `git-credcheck providers`). Self-hosted servers are mapped with `hosts:` in the configuration file; paths with `/scm/` are Bitbucket Data Center, paths with `/_git/` Azure DevOps Server.\n\n{}",
+        table_markdown()
+    )
+}
+
 impl ProviderKind {
     pub(crate) fn info(self) -> &'static Provider {
         PROVIDERS

@@ -225,9 +225,12 @@ impl Shape {
     /// "GitHub personal access token (classic) (ghp_…, 40 chars)".
     pub(crate) fn describe(&self) -> String {
         let name = self.kind.name();
-        match &self.prefix {
-            Some(p) => format!("{name} ({p}…, {} chars)", self.len),
-            None => format!("{name} ({} chars)", self.len),
+        match (&self.prefix, self.kind) {
+            (Some(p), _) => format!("{name} ({p}…, {} chars)", self.len),
+            (None, SecretKind::Password) => {
+                format!("password ({} chars, not a known token shape)", self.len)
+            }
+            (None, _) => format!("{name} ({} chars)", self.len),
         }
     }
 

@@ -38,7 +38,7 @@ impl Candidate<'_> {
             Origin::Url => format!("the {what} in the push URL"),
             Origin::Header => format!("the {what} in an http.extraHeader Authorization header"),
             Origin::Netrc => format!("the {what} in {}", self.location.describe()),
-            Origin::Store => format!("the {what} stored at {}", self.location.describe()),
+            Origin::Store => format!("the {what} from the `store` helper"),
         }
     }
 }
@@ -333,29 +333,46 @@ pub(crate) fn refusal(
     );
     match (provider, secret.kind) {
         (ProviderKind::BitbucketCloud, SecretKind::BitbucketAppPassword | SecretKind::Alnum20) => {
-            let what = if secret.kind == SecretKind::Alnum20 {
-                "an app password (legacy 20-character form) or account password"
+            let legacy = if secret.kind == SecretKind::Alnum20 {
+                " (a 20-character secret is the legacy app password form, or an account password, refused since 2022-03-01)"
             } else {
-                "a Bitbucket app password"
+                ""
             };
-            if today >= BITBUCKET_APP_PASSWORD_REMOVED {
-                Some((format!("{what}: Bitbucket Cloud removed app passwords on {BITBUCKET_APP_PASSWORD_REMOVED}"), true))
+            let removed = BITBUCKET_APP_PASSWORD_REMOVED;
+            if today >= removed {
+                Some((
+                    format!("Bitbucket Cloud removed app passwords on {removed}{legacy}"),
+                    true,
+                ))
             } else if today >= BITBUCKET_APP_PASSWORD_BROWNOUT {
-                Some((format!("{what}: Bitbucket Cloud app passwords fail during brownouts since {BITBUCKET_APP_PASSWORD_BROWNOUT} and are removed on {BITBUCKET_APP_PASSWORD_REMOVED}"), false))
+                let since = BITBUCKET_APP_PASSWORD_BROWNOUT;
+                Some((format!("Bitbucket Cloud app passwords fail during brownouts since {since} and are removed on {removed}{legacy}"), false))
             } else {
                 None
             }
         }
-        (_, SecretKind::Password) if !token_user => {
-            let cutoff = info.password_cutoff?;
-            (today >= cutoff).then(|| (format!("an account password (not a token shape): {} stopped accepting passwords for git on {cutoff}", info.name), true))
-        }
+        (_, SecretKind::Password) if !token_user => password_refused(today, info),
         (ProviderKind::Github | ProviderKind::HuggingFace, SecretKind::Alnum20) => {
-            let cutoff = info.password_cutoff?;
-            (today >= cutoff).then(|| (format!("an account password (not a token shape): {} stopped accepting passwords for git on {cutoff}", info.name), true))
+            password_refused(today, info)
         }
         _ => None,
     }
+}
+
+fn password_refused(
+    today: crate::date::Date,
+    info: &crate::provider::Provider,
+) -> Option<(String, bool)> {
+    let cutoff = info.password_cutoff?;
+    (today >= cutoff).then(|| {
+        (
+            format!(
+                "{} refuses account passwords for git since {cutoff}; this is not a token shape",
+                info.name
+            ),
+            true,
+        )
+    })
 }
 
 fn judge_secret(
@@ -378,7 +395,7 @@ fn judge_secret(
             ),
         )
         .location(c.location.clone())
-        .cause(format!("{} refuses it: {why}", provider.info().name))
+        .cause(why)
         .fix(
             "replace it with a token the provider accepts",
             erase_then_new(u, https, c),

@@ -253,6 +253,37 @@ pub(crate) fn find(code_or_name: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
 }
 
+/// docs/rules.md, generated from the registry (a test fails when the file is stale).
+pub(crate) fn docs_markdown() -> String {
+    let mut s = String::from("# git-credcheck rules\n\n<!-- generated from src/rules by `UPDATE_DOCS=1 cargo test docs_are_fresh`; do not edit -->\n\n| code | name | default | summary |\n|---|---|---|---|\n");
+    for r in ALL {
+        s.push_str(&format!(
+            "| [{}](#{}) | `{}` | {} | {} |\n",
+            r.code,
+            r.code.to_lowercase(),
+            r.name,
+            r.default_severity.as_str(),
+            r.summary
+        ));
+    }
+    for r in ALL {
+        let body = r.explanation().replace("\n## ", "\n#### ");
+        let body = body
+            .strip_prefix("## ")
+            .map(|b| format!("#### {b}"))
+            .unwrap_or(body);
+        s.push_str(&format!(
+            "\n## {}\n\n`{}` · default severity: {} · {}\n\n{}\n",
+            r.code,
+            r.name,
+            r.default_severity.as_str(),
+            r.summary,
+            body.trim_end()
+        ));
+    }
+    s
+}
+
 /// Per-rule severity overrides (`None` = off).
 pub(crate) trait Levels {
     fn level(&self, rule: &Rule) -> Option<Severity>;
@@ -391,6 +422,26 @@ mod tests {
             "CC101 CC102 CC103 CC104 CC201 CC202 CC203 CC204 CC205 CC206 CC207 CC208 CC209 CC210 CC211 CC212 \
              CC301 CC302 CC303 CC304 CC305 CC306 CC307 CC308 CC309 CC310"
         );
+    }
+
+    /// docs/rules.md and docs/providers.md match the registry and the provider table.
+    #[test]
+    fn docs_are_fresh() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+        for (file, text) in [
+            ("rules.md", docs_markdown()),
+            ("providers.md", crate::provider::docs_markdown()),
+        ] {
+            let path = root.join(file);
+            if std::env::var_os("UPDATE_DOCS").is_some() {
+                std::fs::write(&path, &text).expect("write docs");
+            }
+            let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(
+                on_disk == text,
+                "docs/{file} is stale: run `UPDATE_DOCS=1 cargo test docs_are_fresh`"
+            );
+        }
     }
 
     #[test]
