@@ -17,6 +17,9 @@ mod render;
 mod rules;
 mod secret;
 
+#[cfg(test)]
+mod proptests;
+
 use clap::Parser;
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -95,7 +98,7 @@ fn dispatch(cli: &cli::Cli) -> anyhow::Result<bool> {
     use cli::{Command, Hook};
     if std::env::var_os("GIT_CREDCHECK_FORCE_INTERNAL_ERROR").is_some() {
         // Lets tests drive the internal-failure path end to end.
-        panic!("forced internal error for https://user:forced-secret-value@example.com/");
+        panic!("forced internal error for https://user:Fz8Kq2Wm7Xp4Rt9Lv@example.com/");
     }
     match &cli.command {
         None => entry::doctor::run(&cli.doctor),
@@ -121,10 +124,13 @@ fn dispatch(cli: &cli::Cli) -> anyhow::Result<bool> {
     }
 }
 
+/// Reads only the configuration files, not git's: the failure may be git's.
 fn hook_blocks_on_internal_error() -> bool {
     std::panic::catch_unwind(|| {
-        entry::Setup::new(None)
-            .map(|s| s.settings.block_on_internal_error)
+        let ctx = facts::Ctx::from_process();
+        let cwd = std::env::current_dir().ok();
+        config::Config::load(&config::user_dir(&ctx), cwd.as_deref())
+            .map(|c| c.block_on_internal_error)
             .unwrap_or(false)
     })
     .unwrap_or(false)

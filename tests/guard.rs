@@ -143,7 +143,8 @@ fn healthy_setups_push_and_the_guard_is_silent() {
     if skip() {
         return;
     }
-    let setups: Vec<(&str, fn(&Ctx<'_>))> = vec![
+    type Setup = fn(&Ctx<'_>);
+    let setups: Vec<(&str, Setup)> = vec![
         ("store with a valid token", |c| c.store("alice", ATATT)),
         ("custom helper after the guard", |c| {
             let h = c.env.script("bin/helper", &format!("[ \"$1\" = get ] && printf 'username=alice\\npassword={ATATT}\\n'\ncat >/dev/null"));

@@ -232,6 +232,9 @@ pub fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// One listener: bind address, provider id, accepted (user, password) pairs, any user name.
+pub type Policy<'a> = (&'a str, &'a str, Vec<(String, String)>, bool);
+
 /// The smart-HTTP server of tests/support/git_http_server.py.
 pub struct HttpServer {
     child: std::process::Child,
@@ -242,7 +245,7 @@ pub struct HttpServer {
 
 impl HttpServer {
     /// `policies`: (bind address, provider id, accepted (user, password) pairs, any user).
-    pub fn start(env: &Env, policies: &[(&str, &str, Vec<(String, String)>, bool)]) -> HttpServer {
+    pub fn start(env: &Env, policies: &[Policy<'_>]) -> HttpServer {
         use std::io::BufRead;
         let root = env.path("srv");
         std::fs::create_dir_all(&root).expect("root");
