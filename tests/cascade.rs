@@ -422,3 +422,103 @@ fn push_urls_match_git_remote_get_url() {
         failures.join("\n")
     );
 }
+
+/// The built-in reader (gix-config plus git's environment rules) and git's own
+/// `git config --list` give the same facts on a configuration that uses every source.
+#[test]
+fn config_readers_agree() {
+    let mut env = Env::new();
+    let repo = env.repo("r");
+    let hdir = env.path("helpers");
+    for i in 1..=6 {
+        env.script(&format!("helpers/h{i}"), "cat >/dev/null");
+    }
+    let h = |i: u32| format!("{}/h{i}", hdir.display());
+    let inc = env.write(
+        "inc.gitconfig",
+        &format!("[credential]\n\thelper = {}\n", h(2)),
+    );
+    let cond = env.write("cond.gitconfig", &format!("[credential \"https://host.example\"]\n\thelper = {}\n[url \"https://host.example/\"]\n\tinsteadOf = hx:\n", h(3)));
+    let branch = env.write(
+        "branch.gitconfig",
+        &format!("[credential]\n\thelper = {}\n", h(4)),
+    );
+    env.home_file(
+        ".config/git/config",
+        &format!("[credential]\n\thelper = {}\n", h(1)),
+    );
+    env.git_ok(
+        &repo,
+        &[
+            "config",
+            "--global",
+            "include.path",
+            inc.to_str().expect("utf8"),
+        ],
+    );
+    env.git_ok(
+        &repo,
+        &[
+            "config",
+            "--global",
+            &format!("includeIf.gitdir:{}/.path", repo.display()),
+            cond.to_str().expect("utf8"),
+        ],
+    );
+    env.git_ok(
+        &repo,
+        &[
+            "config",
+            "--global",
+            "includeIf.onbranch:main.path",
+            branch.to_str().expect("utf8"),
+        ],
+    );
+    env.git_ok(
+        &repo,
+        &[
+            "config",
+            "--global",
+            "includeIf.onbranch:other.path",
+            inc.to_str().expect("utf8"),
+        ],
+    );
+    env.git_ok(&repo, &["remote", "add", "origin", "hx:acme/app.git"]);
+    env.set("GIT_CONFIG_COUNT", "1");
+    env.set("GIT_CONFIG_KEY_0", "credential.helper");
+    env.set("GIT_CONFIG_VALUE_0", &h(5));
+    env.set(
+        "GIT_CONFIG_PARAMETERS",
+        &format!(
+            "'credential.https://nowhere.example.helper'='' 'credential.helper'='{}'",
+            h(6)
+        ),
+    );
+    // XDG and ~/.gitconfig are both read only without GIT_CONFIG_GLOBAL.
+    let global = env.home.join(".gitconfig");
+    let facts = |reader: &str| -> serde_json::Value {
+        let out = env
+            .cmd(crate::util::BIN, &repo)
+            .args(["--facts"])
+            .env_remove("GIT_CONFIG_GLOBAL")
+            .env("GIT_CREDCHECK_CONFIG_READER", reader)
+            .output()
+            .expect("run");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        v["remotes"].clone()
+    };
+    assert!(global.exists());
+    let ours = facts("builtin");
+    let gits = facts("git");
+    assert_eq!(ours, gits, "the readers disagree");
+    let text = ours.to_string();
+    let order: Vec<usize> = (1..=6)
+        .filter_map(|i| text.find(&format!("helpers/h{i}\"")))
+        .collect();
+    assert_eq!(order.len(), 6, "a source is missing: {text}");
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "sources out of git's order: {text}"
+    );
+}

@@ -308,6 +308,7 @@ fn hostile_programs_cannot_hang_it_or_outlive_it() {
         &format!("# {marker}\n(sleep 300 &); sleep 300"),
     );
     env.set("GIT_CREDCHECK_GIT", prog.to_str().expect("utf8"));
+    env.set("GIT_CREDCHECK_CONFIG_READER", "git");
     let repo = env.repo("work");
     let start = Instant::now();
     let r = env.credcheck_stdin(

@@ -4,6 +4,7 @@
 
 use super::Setup;
 use crate::cli::InstallArgs;
+use crate::facts::common_dir;
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 
@@ -31,13 +32,6 @@ fn hooks_dir(setup: &Setup) -> anyhow::Result<PathBuf> {
         });
     }
     Ok(common_dir(&repo.git_dir).join("hooks"))
-}
-
-fn common_dir(git_dir: &Path) -> PathBuf {
-    match std::fs::read_to_string(git_dir.join("commondir")) {
-        Ok(c) => git_dir.join(c.trim()),
-        Err(_) => git_dir.to_owned(),
-    }
 }
 
 fn shim(chain: bool) -> String {

@@ -26,9 +26,7 @@ pub(crate) struct Setup {
 impl Setup {
     pub(crate) fn new(today: Option<&str>) -> anyhow::Result<Setup> {
         let ctx = Ctx::from_process();
-        let git_config =
-            gitconfig::Config::read(&ctx.git).context("reading git's configuration")?;
-        let repo = facts::discover_repo(&git_config);
+        let (git_config, repo) = facts::load(&ctx).context("reading git's configuration")?;
         let settings = crate::config::Config::load(
             &crate::config::user_dir(&ctx),
             repo.as_ref().and_then(|r| r.work_tree.as_deref()),

@@ -343,3 +343,209 @@ mod tests {
         assert_eq!(e.source().line, Some(5));
     }
 }
+
+/// Where git would look for configuration, and how it names the sources.
+pub(crate) struct Sources {
+    pub system: Option<PathBuf>,
+    pub global: Vec<PathBuf>,
+    pub local: Option<PathBuf>,
+    pub worktree: Option<PathBuf>,
+}
+
+impl Config {
+    /// Reads the configuration as git does, without running git: the files git reads, in
+    /// git's order, with includes and `includeIf` resolved by gix-config, then
+    /// `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n` and `GIT_CONFIG_PARAMETERS` (`git -c`), which
+    /// gix does not read. Set `GIT_CREDCHECK_CONFIG_READER=git` to ask git instead.
+    pub(crate) fn load(
+        sources: &Sources,
+        home: &Path,
+        git_dir: Option<&Path>,
+        branch: Option<&str>,
+    ) -> Result<Config, Error> {
+        use gix::config::file::{includes, init};
+        let mut metas = Vec::new();
+        let mut push = |path: &Option<PathBuf>, source: gix::config::Source| {
+            if let Some(p) = path {
+                metas.push(
+                    gix::config::file::Metadata::try_from_path(p, source)
+                        .unwrap_or_else(|_| gix::config::file::Metadata::from(source).at(p)),
+                );
+            }
+        };
+        push(&sources.system, gix::config::Source::System);
+        for g in &sources.global {
+            push(&Some(g.clone()), gix::config::Source::User);
+        }
+        push(&sources.local, gix::config::Source::Local);
+        push(&sources.worktree, gix::config::Source::Worktree);
+        let branch_ref =
+            branch.and_then(|b| gix::refs::FullName::try_from(format!("refs/heads/{b}")).ok());
+        let options = init::Options {
+            includes: includes::Options::follow(
+                gix::config::path::interpolate::Context {
+                    git_install_dir: None,
+                    home_dir: Some(home),
+                    home_for_user: None,
+                },
+                includes::conditional::Context {
+                    git_dir,
+                    branch_name: branch_ref.as_ref().map(|b| b.as_ref()),
+                },
+            ),
+            lossy: true,
+            ignore_io_errors: false,
+        };
+        let file = gix::config::File::from_paths_metadata(metas, options)
+            .map_err(|e| Error::Failed(crate::redact::text(&e.to_string())))?;
+        let mut entries = Vec::new();
+        if let Some(file) = &file {
+            for section in file.sections() {
+                let meta = section.meta();
+                let scope = match meta.source {
+                    gix::config::Source::System => Scope::System,
+                    gix::config::Source::Git | gix::config::Source::User => Scope::Global,
+                    gix::config::Source::Local => Scope::Local,
+                    gix::config::Source::Worktree => Scope::Worktree,
+                    _ => Scope::Command,
+                };
+                let header = section.header();
+                let name = header.name().to_string().to_ascii_lowercase();
+                let sub = header.subsection_name().map(|s| s.to_string());
+                let body = section.body();
+                let mut seen: Vec<(String, usize)> = Vec::new();
+                for key in body.value_names() {
+                    let lower = key.to_ascii_lowercase();
+                    let index = match seen.iter_mut().find(|(k, _)| *k == lower) {
+                        Some((_, n)) => {
+                            *n += 1;
+                            *n - 1
+                        }
+                        None => {
+                            seen.push((lower.clone(), 1));
+                            0
+                        }
+                    };
+                    let value = body.values(&key).get(index).map(|v| v.to_string());
+                    entries.push(Entry {
+                        scope,
+                        file: meta.path.clone(),
+                        section: name.clone(),
+                        subsection: sub.clone(),
+                        name: lower,
+                        value,
+                    });
+                }
+            }
+        }
+        entries.extend(env_entries());
+        Ok(Config { entries })
+    }
+}
+
+/// `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_<n>`/`GIT_CONFIG_VALUE_<n>`, then `GIT_CONFIG_PARAMETERS`,
+/// in the order git applies them (config.c `git_config_from_parameters`).
+fn env_entries() -> Vec<Entry> {
+    let mut pairs: Vec<(String, Option<String>)> = Vec::new();
+    if let Some(n) = std::env::var("GIT_CONFIG_COUNT")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        for i in 0..n.min(10_000) {
+            if let Ok(k) = std::env::var(format!("GIT_CONFIG_KEY_{i}")) {
+                pairs.push((k, std::env::var(format!("GIT_CONFIG_VALUE_{i}")).ok()));
+            }
+        }
+    }
+    if let Ok(p) = std::env::var("GIT_CONFIG_PARAMETERS") {
+        pairs.extend(parse_parameters(&p));
+    }
+    pairs
+        .into_iter()
+        .filter_map(|(key, value)| {
+            let (section, rest) = key.split_once('.')?;
+            let (subsection, name) = match rest.rsplit_once('.') {
+                Some((s, n)) => (Some(s.to_owned()), n.to_owned()),
+                None => (None, rest.to_owned()),
+            };
+            Some(Entry {
+                scope: Scope::Command,
+                file: None,
+                section: section.to_ascii_lowercase(),
+                subsection,
+                name: name.to_ascii_lowercase(),
+                value,
+            })
+        })
+        .collect()
+}
+
+/// Parses git's `GIT_CONFIG_PARAMETERS`: shell-quoted `'key'='value'` (or old `'key=value'`)
+/// items separated by spaces.
+pub(crate) fn parse_parameters(s: &str) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut chars = s.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        let Some(key) = sq_word(&mut chars) else {
+            break;
+        };
+        if chars.peek() == Some(&'=') {
+            chars.next();
+            let value = sq_word(&mut chars).unwrap_or_default();
+            out.push((key, Some(value)));
+        } else {
+            match key.split_once('=') {
+                Some((k, v)) => out.push((k.to_owned(), Some(v.to_owned()))),
+                None => out.push((key, None)),
+            }
+        }
+    }
+    out
+}
+
+/// One shell single-quoted word, with git's `'\''` escapes.
+fn sq_word(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<String> {
+    if chars.peek() != Some(&'\'') {
+        return None;
+    }
+    let mut word = String::new();
+    while chars.peek() == Some(&'\'') {
+        chars.next();
+        for c in chars.by_ref() {
+            if c == '\'' {
+                break;
+            }
+            word.push(c);
+        }
+        if chars.peek() == Some(&'\\') {
+            chars.next();
+            if let Some(c) = chars.next() {
+                word.push(c);
+            }
+        }
+    }
+    Some(word)
+}
+
+#[cfg(test)]
+mod load_tests {
+    use super::*;
+
+    #[test]
+    fn parameters() {
+        assert_eq!(
+            parse_parameters("'credential.helper'='' 'a.b'='it'\\''s' 'old.style=x' 'flag.on'"),
+            vec![
+                ("credential.helper".into(), Some(String::new())),
+                ("a.b".into(), Some("it's".into())),
+                ("old.style".into(), Some("x".into())),
+                ("flag.on".into(), None)
+            ]
+        );
+        assert!(parse_parameters("").is_empty());
+        assert!(parse_parameters("garbage").is_empty());
+    }
+}

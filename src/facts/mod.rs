@@ -171,6 +171,36 @@ impl Ctx {
         }
     }
 
+    /// The system file git reads: `GIT_CONFIG_SYSTEM`, else `$(sysconfdir)/gitconfig` of the
+    /// `git` on PATH (`/etc` for a `/usr` prefix, `<prefix>/etc` otherwise); none under
+    /// `GIT_CONFIG_NOSYSTEM`.
+    pub(crate) fn system_config(&self) -> Option<PathBuf> {
+        if std::env::var("GIT_CONFIG_NOSYSTEM").is_ok_and(|v| gitconfig::parse_bool(Some(&v))) {
+            return None;
+        }
+        if let Some(p) = std::env::var_os("GIT_CONFIG_SYSTEM").filter(|p| !p.is_empty()) {
+            return Some(PathBuf::from(p));
+        }
+        let git = which::which(&self.git).ok()?;
+        let prefix = git.parent()?.parent()?;
+        Some(if prefix == Path::new("/usr") {
+            PathBuf::from("/etc/gitconfig")
+        } else {
+            prefix.join("etc/gitconfig")
+        })
+    }
+
+    /// The global files git reads, in order: `GIT_CONFIG_GLOBAL`, else the XDG file then `~/.gitconfig`.
+    pub(crate) fn global_configs(&self) -> Vec<PathBuf> {
+        match std::env::var_os("GIT_CONFIG_GLOBAL").filter(|p| !p.is_empty()) {
+            Some(p) => vec![PathBuf::from(p)],
+            None => vec![
+                self.xdg_config_home().join("git/config"),
+                self.home.join(".gitconfig"),
+            ],
+        }
+    }
+
     pub(crate) fn xdg_config_home(&self) -> PathBuf {
         self.xdg_config
             .clone()
@@ -354,18 +384,82 @@ fn push_url(
     }
 }
 
-/// Finds the repository around the current directory.
-pub(crate) fn discover_repo(config: &Config) -> Option<Repo> {
+/// Finds the repository around the current directory (or `GIT_DIR`).
+fn locate() -> Option<(PathBuf, Option<PathBuf>, bool)> {
     let cwd = std::env::current_dir().ok()?;
+    if let Some(dir) = std::env::var_os("GIT_DIR").filter(|d| !d.is_empty()) {
+        let work_tree = std::env::var_os("GIT_WORK_TREE")
+            .filter(|d| !d.is_empty())
+            .map(|w| cwd.join(w));
+        return Some((cwd.join(dir), work_tree, true));
+    }
     let (path, trust) = gix::discover::upwards(&cwd).ok()?;
     let (git_dir, work_tree) = path.into_repository_and_work_tree_directories();
-    let ownership_refused = trust == gix::sec::Trust::Reduced
-        && !safe_directory_allows(config, work_tree.as_deref().unwrap_or(&git_dir));
-    Some(Repo {
+    Some((git_dir, work_tree, trust == gix::sec::Trust::Full))
+}
+
+/// The repository and git's configuration as git would see them from here.
+pub(crate) fn load(ctx: &Ctx) -> Result<(Config, Option<Repo>), gitconfig::Error> {
+    let located = locate();
+    if std::env::var("GIT_CREDCHECK_CONFIG_READER").is_ok_and(|r| r == "git") {
+        let config = Config::read(&ctx.git)?;
+        let repo = located.map(|(git_dir, work_tree, trusted)| {
+            let ownership_refused = !trusted
+                && !safe_directory_allows(&config, work_tree.as_deref().unwrap_or(&git_dir));
+            Repo {
+                git_dir,
+                work_tree,
+                ownership_refused,
+            }
+        });
+        return Ok((config, repo));
+    }
+    let mut sources = gitconfig::Sources {
+        system: ctx.system_config(),
+        global: ctx.global_configs(),
+        local: None,
+        worktree: None,
+    };
+    let Some((git_dir, work_tree, trusted)) = located else {
+        return Ok((Config::load(&sources, &ctx.home, None, None)?, None));
+    };
+    let mut repo = Repo {
         git_dir,
         work_tree,
-        ownership_refused,
-    })
+        ownership_refused: false,
+    };
+    if !trusted {
+        // git reads safe.directory only from protected (system, global, command) config.
+        let protected = Config::load(&sources, &ctx.home, Some(&repo.git_dir), None)?;
+        if !safe_directory_allows(
+            &protected,
+            repo.work_tree.as_deref().unwrap_or(&repo.git_dir),
+        ) {
+            repo.ownership_refused = true;
+            return Ok((protected, Some(repo)));
+        }
+    }
+    sources.local = Some(common_dir(&repo.git_dir).join("config"));
+    let branch = current_branch(&repo);
+    let mut config = Config::load(&sources, &ctx.home, Some(&repo.git_dir), branch.as_deref())?;
+    let worktree = repo.git_dir.join("config.worktree");
+    if config
+        .last("extensions", "worktreeconfig")
+        .is_some_and(|e| gitconfig::parse_bool(e.value.as_deref()))
+        && worktree.exists()
+    {
+        sources.worktree = Some(worktree);
+        config = Config::load(&sources, &ctx.home, Some(&repo.git_dir), branch.as_deref())?;
+    }
+    Ok((config, Some(repo)))
+}
+
+/// The repository's common directory (a linked worktree's main .git).
+pub(crate) fn common_dir(git_dir: &Path) -> PathBuf {
+    match std::fs::read_to_string(git_dir.join("commondir")) {
+        Ok(c) => git_dir.join(c.trim()),
+        Err(_) => git_dir.to_owned(),
+    }
 }
 
 fn safe_directory_allows(config: &Config, dir: &Path) -> bool {
