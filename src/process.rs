@@ -9,7 +9,7 @@
 use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Output is capped so that a flooding program cannot exhaust memory.
 const MAX_OUTPUT: usize = 1 << 20;
@@ -76,52 +76,47 @@ pub(crate) fn run_with_env(
             Ok(())
         });
     }
-    let start = Instant::now();
     let mut child = cmd.spawn()?;
     let pid = child.id() as i32;
-    let mut stdin = child.stdin.take();
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        if let Some(mut s) = stdin.take() {
-            let _ = s.write_all(&input);
+    // Feed stdin from a thread only when there is something to feed; a closed stdin is EOF.
+    let writer = match child.stdin.take() {
+        Some(mut stdin) if !input.is_empty() => {
+            let input = input.to_vec();
+            Some(std::thread::spawn(move || {
+                let _ = stdin.write_all(&input);
+            }))
         }
-    });
+        _ => None,
+    };
     let out_reader = spawn_reader(child.stdout.take());
     let err_reader = spawn_reader(child.stderr.take());
-    let mut timed_out = false;
-    let status = loop {
-        match child.try_wait()? {
-            Some(status) => break status.code(),
-            None if start.elapsed() >= deadline => {
-                timed_out = true;
-                kill_group(pid);
-                let _ = child.wait();
-                break None;
-            }
-            None => std::thread::sleep(poll_interval(start.elapsed())),
+    // A waiter thread reports the exit the moment it happens; the deadline is a channel timeout.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let waiter = std::thread::spawn(move || {
+        let status = child.wait().ok().and_then(|s| s.code());
+        let _ = tx.send(status);
+    });
+    let (status, timed_out) = match rx.recv_timeout(deadline) {
+        Ok(status) => (status, false),
+        Err(_) => {
+            kill_group(pid);
+            (rx.recv().ok().flatten(), true)
         }
     };
+    let _ = waiter.join();
     // Children the program forked may still hold the pipes open: end them too.
     kill_group(pid);
-    let _ = writer.join();
+    if let Some(w) = writer {
+        let _ = w.join();
+    }
     let stdout = out_reader.join().unwrap_or_default();
     let stderr = err_reader.join().unwrap_or_default();
     Ok(Output {
-        status,
+        status: if timed_out { None } else { status },
         stdout,
         stderr,
         timed_out,
     })
-}
-
-fn poll_interval(elapsed: Duration) -> Duration {
-    if elapsed < Duration::from_millis(5) {
-        Duration::from_micros(50)
-    } else if elapsed < Duration::from_millis(100) {
-        Duration::from_micros(500)
-    } else {
-        Duration::from_millis(5)
-    }
 }
 
 fn kill_group(pid: i32) {
@@ -155,6 +150,7 @@ mod tests {
 
     #[test]
     fn kills_a_sleeper_at_the_deadline() {
+        use std::time::Instant;
         let start = Instant::now();
         let out = run("sh", &["-c", "sleep 30"], b"", Duration::from_millis(200)).expect("spawn");
         assert!(out.timed_out);
@@ -163,6 +159,7 @@ mod tests {
 
     #[test]
     fn forked_children_do_not_hold_us() {
+        use std::time::Instant;
         let start = Instant::now();
         let out = run(
             "sh",

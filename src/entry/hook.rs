@@ -15,26 +15,67 @@ use std::io::Read;
 const MAX_STDIN: u64 = 64 << 20;
 
 pub(crate) fn pre_push(remote: &str, url: &str, output: &OutputArgs) -> anyhow::Result<bool> {
-    let mut input = Vec::new();
-    std::io::stdin()
-        .lock()
-        .take(MAX_STDIN)
-        .read_to_end(&mut input)?;
-    let text = String::from_utf8_lossy(&input);
+    let setup = Setup::new(output.today.as_deref())?;
+    let mut facts = setup.facts(Stage::PrePush, vec![remote.to_owned()], Some(url));
+    // Ref lines are read after the facts, so that they are kept only when a rule needs them;
+    // otherwise they stream through a small buffer (10,000 lines cost next to nothing).
+    let keep = needs_range(&facts);
+    let mut stdin =
+        std::io::BufReader::with_capacity(64 * 1024, std::io::stdin().lock().take(MAX_STDIN));
+    let mut line = Vec::new();
+    let (mut count, mut malformed, mut first_bad, mut number) = (0usize, 0usize, 0usize, 0usize);
     let mut updates = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
+    while {
+        line.clear();
+        std::io::BufRead::read_until(&mut stdin, b'\n', &mut line)? > 0
+    } {
+        number += 1;
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        if text.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match pushed::parse_line(line) {
-            Some(u) => updates.push(u),
-            None => eprintln!(
-                "git-credcheck: ignoring malformed pre-push input line {}",
-                i + 1
-            ),
+        if !pushed::valid_line(text) {
+            malformed += 1;
+            if first_bad == 0 {
+                first_bad = number;
+            }
+            continue;
+        }
+        count += 1;
+        if keep {
+            updates.extend(std::str::from_utf8(text).ok().and_then(pushed::parse_line));
         }
     }
-    run(Stage::PrePush, remote, Some(url), &updates, output)
+    if malformed > 0 {
+        eprintln!("git-credcheck: ignoring {malformed} malformed pre-push input line(s) (first: line {first_bad})");
+    }
+    facts.pushed = Some(range(&setup, remote, count, &updates, keep));
+    let report = setup.report(&facts);
+    emit(output, &facts, &report, true)
+}
+
+/// Only the workflow-scope rule reads the pushed range, and only for GitHub push URLs.
+fn needs_range(facts: &Facts) -> bool {
+    facts.push_urls().any(|u| {
+        u.provider.map(crate::provider::ProviderKind::family)
+            == Some(crate::provider::ProviderKind::Github)
+    })
+}
+
+fn range(
+    setup: &Setup,
+    remote: &str,
+    count: usize,
+    updates: &[RefUpdate],
+    keep: bool,
+) -> pushed::Pushed {
+    match (&setup.repo, keep && !updates.is_empty()) {
+        (Some(repo), true) => pushed::inspect(&repo.git_dir, remote, updates),
+        _ => pushed::Pushed {
+            refs: count,
+            ..Default::default()
+        },
+    }
 }
 
 pub(crate) fn pre_commit(output: &OutputArgs) -> anyhow::Result<bool> {
@@ -51,7 +92,7 @@ pub(crate) fn pre_commit(output: &OutputArgs) -> anyhow::Result<bool> {
         updates.extend(pushed::parse_line(&line));
     }
     match setup_remote {
-        Some(remote) => run(Stage::PreCommit, &remote, url.as_deref(), &updates, output),
+        Some(remote) => run(Stage::PreCommit, &remote, url.as_deref(), updates, output),
         None => {
             // The manual stage (CI lint) or a push the framework could not describe: check
             // the remote `git push` would use, with nothing authenticated.
@@ -68,30 +109,13 @@ fn run(
     stage: Stage,
     remote: &str,
     url: Option<&str>,
-    updates: &[RefUpdate],
+    updates: Vec<RefUpdate>,
     output: &OutputArgs,
 ) -> anyhow::Result<bool> {
     let setup = Setup::new(output.today.as_deref())?;
     let mut facts = setup.facts(stage, vec![remote.to_owned()], url);
-    inspect_range(&setup, &mut facts, remote, updates);
+    let keep = needs_range(&facts);
+    facts.pushed = Some(range(&setup, remote, updates.len(), &updates, keep));
     let report = setup.report(&facts);
     emit(output, &facts, &report, true)
-}
-
-/// Reads the pushed range only when a rule needs it (a GitHub push URL).
-fn inspect_range(setup: &Setup, facts: &mut Facts, remote: &str, updates: &[RefUpdate]) {
-    let github = facts.push_urls().any(|u| {
-        u.provider.map(crate::provider::ProviderKind::family)
-            == Some(crate::provider::ProviderKind::Github)
-    });
-    if !github || updates.is_empty() {
-        facts.pushed = Some(pushed::Pushed {
-            refs: updates.len(),
-            ..Default::default()
-        });
-        return;
-    }
-    if let Some(repo) = &setup.repo {
-        facts.pushed = Some(pushed::inspect(&repo.git_dir, remote, updates));
-    }
 }
