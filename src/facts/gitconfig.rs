@@ -173,6 +173,8 @@ pub(crate) enum Error {
     Timeout(Duration),
     #[error("`git config --list` failed: {0}")]
     Failed(String),
+    #[error("{0}")]
+    Read(String),
 }
 
 impl Config {
@@ -365,12 +367,10 @@ impl Config {
     ) -> Result<Config, Error> {
         use gix::config::file::{includes, init};
         let mut metas = Vec::new();
+        // git skips configuration files that do not exist.
         let mut push = |path: &Option<PathBuf>, source: gix::config::Source| {
-            if let Some(p) = path {
-                metas.push(
-                    gix::config::file::Metadata::try_from_path(p, source)
-                        .unwrap_or_else(|_| gix::config::file::Metadata::from(source).at(p)),
-                );
+            if let Some(p) = path.as_ref().filter(|p| p.is_file()) {
+                metas.push(gix::config::file::Metadata::try_from_path(p, source).unwrap_or_else(|_| gix::config::file::Metadata::from(source).at(p)));
             }
         };
         push(&sources.system, gix::config::Source::System);
@@ -397,7 +397,7 @@ impl Config {
             ignore_io_errors: false,
         };
         let file = gix::config::File::from_paths_metadata(metas, options)
-            .map_err(|e| Error::Failed(crate::redact::text(&e.to_string())))?;
+            .map_err(|e| Error::Read(crate::redact::text(&format!("{e:#}"))))?;
         let mut entries = Vec::new();
         if let Some(file) = &file {
             for section in file.sections() {
