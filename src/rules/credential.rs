@@ -176,7 +176,9 @@ fn helper_missing(facts: &Facts) -> Vec<Finding> {
             && https.netrc.is_none()
             && https.helpers.iter().all(|h| h.answer == Answer::No)
             && !askpass_available(https)
-            && !facts.env.can_prompt();
+            && !facts.env.can_prompt()
+            // git has just authenticated here, so something did answer.
+            && !u.authenticated_now;
         for h in &https.helpers {
             let (looked_for, not_exec) = match &h.program {
                 Program::Missing { looked_for } => (looked_for.clone(), false),
@@ -241,7 +243,7 @@ fn helper_missing(facts: &Facts) -> Vec<Finding> {
                     format!("{cause}; git prints `git: 'credential-…' is not a git command` and falls back to other helpers or a prompt")
                 })
                 .fix(title, cmds)
-                .certain_if(nothing_else && !u.authenticated_now);
+                .certain_if(nothing_else);
             f.rejects_auth = false;
             out.push(f);
         }
