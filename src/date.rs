@@ -51,7 +51,6 @@ impl Date {
         }
     }
 
-    #[cfg(test)]
     pub(crate) fn days(self) -> i64 {
         let y = if self.m <= 2 {
             self.y as i64 - 1

@@ -529,13 +529,26 @@ fn config_readers_agree() {
 fn system_configuration_is_read_like_git() {
     let env = Env::new();
     let repo = env.repo("r");
-    env.git_ok(&repo, &["remote", "add", "origin", "https://host.example/r.git"]);
+    env.git_ok(
+        &repo,
+        &["remote", "add", "origin", "https://host.example/r.git"],
+    );
     let h1 = env.script("helpers/h1", "cat >/dev/null");
     let h2 = env.script("helpers/h2", "cat >/dev/null");
-    env.git_ok(&repo, &["config", "--global", "credential.helper", h2.to_str().expect("utf8")]);
+    env.git_ok(
+        &repo,
+        &[
+            "config",
+            "--global",
+            "credential.helper",
+            h2.to_str().expect("utf8"),
+        ],
+    );
     let run = |extra: &[(&str, &str)], reader: &str| -> (i32, serde_json::Value) {
         let mut c = env.cmd(crate::util::BIN, &repo);
-        c.args(["--facts"]).env_remove("GIT_CONFIG_NOSYSTEM").env("GIT_CREDCHECK_CONFIG_READER", reader);
+        c.args(["--facts"])
+            .env_remove("GIT_CONFIG_NOSYSTEM")
+            .env("GIT_CREDCHECK_CONFIG_READER", reader);
         for (k, v) in extra {
             c.env(k, v);
         }
@@ -548,12 +561,21 @@ fn system_configuration_is_read_like_git() {
     assert!(code < 2, "the default system file broke the run: {ours}");
     assert_eq!(ours["remotes"], run(&[], "git").1["remotes"]);
     // GIT_CONFIG_SYSTEM names the file; its helper comes first.
-    let sys = env.write("system.gitconfig", &format!("[credential]\n\thelper = {}\n", h1.display()));
+    let sys = env.write(
+        "system.gitconfig",
+        &format!("[credential]\n\thelper = {}\n", h1.display()),
+    );
     let extra = [("GIT_CONFIG_SYSTEM", sys.to_str().expect("utf8"))];
     let (code, ours) = run(&extra, "builtin");
     assert!(code < 2);
     assert_eq!(ours["remotes"], run(&extra, "git").1["remotes"]);
     let helpers = ours["remotes"][0]["urls"][0]["https"]["helpers"].to_string();
-    assert!(helpers.find("helpers/h1") < helpers.find("helpers/h2") && helpers.contains("helpers/h1"), "{helpers}");
-    assert_eq!(ours["remotes"][0]["urls"][0]["https"]["helpers"][0]["source"]["scope"], "system");
+    assert!(
+        helpers.find("helpers/h1") < helpers.find("helpers/h2") && helpers.contains("helpers/h1"),
+        "{helpers}"
+    );
+    assert_eq!(
+        ours["remotes"][0]["urls"][0]["https"]["helpers"][0]["source"]["scope"],
+        "system"
+    );
 }

@@ -313,9 +313,15 @@ fn hook_reads_git_protocol_and_never_prints_the_url_password() {
 fn workflow_changes_with_a_token_warn_in_the_pre_push_stage() {
     let env = Env::new();
     let repo = env.repo("work");
-    env.git_ok(&repo, &["remote", "add", "origin", "https://github.com/acme/app.git"]);
+    env.git_ok(
+        &repo,
+        &["remote", "add", "origin", "https://github.com/acme/app.git"],
+    );
     env.git_ok(&repo, &["config", "--global", "credential.helper", "store"]);
-    env.home_file(".git-credentials", "https://alice:ghp_0123456789abcdefghijklmnopqrstuvwxyz@github.com\n");
+    env.home_file(
+        ".git-credentials",
+        "https://alice:ghp_0123456789abcdefghijklmnopqrstuvwxyz@github.com\n",
+    );
     let base = env.git_ok(&repo, &["rev-parse", "HEAD"]).trim().to_owned();
     env.git_ok(&repo, &["update-ref", "refs/remotes/origin/main", &base]);
     env.write("work/.github/workflows/ci.yml", "on: push\n");
@@ -323,17 +329,41 @@ fn workflow_changes_with_a_token_warn_in_the_pre_push_stage() {
     env.git_ok(&repo, &["commit", "-qm", "ci"]);
     let head = env.git_ok(&repo, &["rev-parse", "HEAD"]).trim().to_owned();
     let url = "https://github.com/acme/app.git";
-    let hook = |line: String| env.credcheck_stdin(&repo, &["hook", "pre-push", "origin", url, "--format", "json"], line.as_bytes());
+    let hook = |line: String| {
+        env.credcheck_stdin(
+            &repo,
+            &["hook", "pre-push", "origin", url, "--format", "json"],
+            line.as_bytes(),
+        )
+    };
     let r = hook(format!("refs/heads/main {head} refs/heads/main {base}\n"));
     assert_eq!(r.code, 0, "{}", r.all());
     let warnings = crate::util::codes(&r, "warning");
     assert!(warnings.contains(&"CC211".to_owned()), "{}", r.stdout);
-    assert!(r.stdout.contains(".github/workflows/ci.yml") && r.stdout.contains("workflow"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(".github/workflows/ci.yml") && r.stdout.contains("workflow"),
+        "{}",
+        r.stdout
+    );
     // A new branch whose workflows equal the remote's main: nothing changes there.
     env.git_ok(&repo, &["update-ref", "refs/remotes/origin/main", &head]);
-    let r = hook(format!("refs/heads/topic {head} refs/heads/topic {}\n", "0".repeat(40)));
-    assert!(!crate::util::codes(&r, "warning").contains(&"CC211".to_owned()), "{}", r.stdout);
+    let r = hook(format!(
+        "refs/heads/topic {head} refs/heads/topic {}\n",
+        "0".repeat(40)
+    ));
+    assert!(
+        !crate::util::codes(&r, "warning").contains(&"CC211".to_owned()),
+        "{}",
+        r.stdout
+    );
     // Deleting a branch pushes no workflow change.
-    let r = hook(format!("(delete) {} refs/heads/old {head}\n", "0".repeat(40)));
-    assert!(!crate::util::codes(&r, "warning").contains(&"CC211".to_owned()), "{}", r.stdout);
+    let r = hook(format!(
+        "(delete) {} refs/heads/old {head}\n",
+        "0".repeat(40)
+    ));
+    assert!(
+        !crate::util::codes(&r, "warning").contains(&"CC211".to_owned()),
+        "{}",
+        r.stdout
+    );
 }

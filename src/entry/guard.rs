@@ -263,71 +263,14 @@ fn store(a: &Attributes, today: Option<&str>) -> anyhow::Result<()> {
     let (Some(host), Some(password)) = (a.host.as_deref(), a.password.as_deref()) else {
         return Ok(());
     };
-    let dir = std::env::var_os("XDG_STATE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| setup.ctx.home.join(".local/state"))
-        .join("git-credcheck");
-    record(
+    let dir = setup.ctx.state_dir();
+    crate::facts::ledger::record(
         &dir,
-        host,
+        &host.to_ascii_lowercase(),
         a.username.as_deref().unwrap_or(""),
         password,
         setup.today,
     )
-}
-
-pub(crate) fn record(
-    dir: &std::path::Path,
-    host: &str,
-    user: &str,
-    password: &str,
-    today: crate::date::Date,
-) -> anyhow::Result<()> {
-    use sha2::Digest;
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)?;
-    let key_path = dir.join("key");
-    let key = match std::fs::read(&key_path) {
-        Ok(k) if k.len() == 32 => k,
-        _ => {
-            let mut k = vec![0u8; 32];
-            std::fs::File::open("/dev/urandom")?.read_exact(&mut k)?;
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o600)
-                .open(&key_path)?;
-            f.write_all(&k)?;
-            k
-        }
-    };
-    let mut h = sha2::Sha256::new();
-    h.update(&key);
-    h.update(host.as_bytes());
-    h.update([0]);
-    h.update(user.as_bytes());
-    h.update([0]);
-    h.update(password.as_bytes());
-    let hash: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    let file = dir.join("credentials.jsonl");
-    let existing = std::fs::read_to_string(&file).unwrap_or_default();
-    if existing.contains(&hash) {
-        return Ok(());
-    }
-    let kind = Shape::of(password).kind;
-    let line = serde_json::json!({ "hash": hash, "host": host, "kind": kind, "first_seen": today.to_string() });
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(0o600)
-        .open(&file)?;
-    writeln!(f, "{line}")?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -342,37 +285,5 @@ mod tests {
         assert_eq!(a.username.as_deref(), Some("alice"));
         assert_eq!(parse(b""), Attributes::default());
         assert_eq!(parse(&[0xff, 0xfe, b'\n']), Attributes::default());
-    }
-
-    #[test]
-    fn record_keeps_no_secret_and_is_private() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().expect("tmp");
-        let d = dir.path().join("state");
-        record(
-            &d,
-            "gitlab.com",
-            "alice",
-            "glpat-SECRETSECRETSECRET",
-            crate::date::Date::new(2026, 11, 29),
-        )
-        .expect("record");
-        record(
-            &d,
-            "gitlab.com",
-            "alice",
-            "glpat-SECRETSECRETSECRET",
-            crate::date::Date::new(2026, 11, 30),
-        )
-        .expect("record");
-        let text = std::fs::read_to_string(d.join("credentials.jsonl")).expect("file");
-        assert_eq!(text.lines().count(), 1);
-        assert!(!text.contains("SECRET"));
-        assert!(text.contains("gitlab-personal-token") && text.contains("2026-11-29"));
-        let mode = std::fs::metadata(d.join("credentials.jsonl"))
-            .expect("meta")
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
     }
 }

@@ -117,6 +117,9 @@ pub(crate) struct Stored {
     pub secret: Shape,
     /// Other lines in the same store for this host with a different user name.
     pub other_usernames: Vec<String>,
+    /// When the guard's ledger first saw this credential accepted (opt-in).
+    #[serde(default)]
+    pub first_seen: Option<crate::date::Date>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -562,7 +565,7 @@ pub(crate) fn store_files(ctx: &Ctx, file_arg: Option<&Path>) -> Vec<PathBuf> {
 
 fn store_lookup(ctx: &Ctx, file_arg: Option<&Path>, req: &Request) -> Option<Stored> {
     for file in store_files(ctx, file_arg) {
-        if let Some(found) = store_lookup_file(&file, req) {
+        if let Some(found) = store_lookup_file(&file, req, ctx) {
             return Some(found);
         }
     }
@@ -612,7 +615,7 @@ pub(crate) fn parse_store_line(line: &str) -> Option<StoreLine> {
     })
 }
 
-fn store_lookup_file(file: &Path, req: &Request) -> Option<Stored> {
+fn store_lookup_file(file: &Path, req: &Request, ctx: &Ctx) -> Option<Stored> {
     let text = read_bounded(file)?;
     let mut found: Option<Stored> = None;
     let mut others = Vec::new();
@@ -647,6 +650,13 @@ fn store_lookup_file(file: &Path, req: &Request) -> Option<Stored> {
                 username_secret,
                 secret: Shape::of(entry.password.as_deref().unwrap_or("")),
                 other_usernames: Vec::new(),
+                first_seen: ctx.ledger().and_then(|l| {
+                    l.first_seen(
+                        &req.host,
+                        entry.username.as_deref().unwrap_or(""),
+                        entry.password.as_deref().unwrap_or(""),
+                    )
+                }),
             });
         } else if let (Some(u), Some(f)) = (entry.username.as_deref(), &found) {
             if f.username.as_deref() != Some(u) {
@@ -790,6 +800,7 @@ fn netrc(ctx: &Ctx, req: &Request) -> Option<Stored> {
             username_secret,
             secret: Shape::of(password.as_deref()?),
             other_usernames: Vec::new(),
+            first_seen: None,
         })
     };
     while let Some((tok, line)) = it.next() {

@@ -370,7 +370,10 @@ impl Config {
         // git skips configuration files that do not exist.
         let mut push = |path: &Option<PathBuf>, source: gix::config::Source| {
             if let Some(p) = path.as_ref().filter(|p| p.is_file()) {
-                metas.push(gix::config::file::Metadata::try_from_path(p, source).unwrap_or_else(|_| gix::config::file::Metadata::from(source).at(p)));
+                metas.push(
+                    gix::config::file::Metadata::try_from_path(p, source)
+                        .unwrap_or_else(|_| gix::config::file::Metadata::from(source).at(p)),
+                );
             }
         };
         push(&sources.system, gix::config::Source::System);

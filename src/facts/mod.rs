@@ -7,6 +7,7 @@
 
 pub(crate) mod credential;
 pub(crate) mod gitconfig;
+pub(crate) mod ledger;
 pub(crate) mod pushed;
 pub(crate) mod ssh;
 pub(crate) mod url;
@@ -151,6 +152,8 @@ pub(crate) struct Ctx {
     pub git: String,
     exec_path: OnceCell<PathBuf>,
     pub exec_path_env: Option<PathBuf>,
+    pub xdg_state: Option<PathBuf>,
+    ledger: OnceCell<Option<ledger::Ledger>>,
 }
 
 impl Ctx {
@@ -168,6 +171,8 @@ impl Ctx {
             git: std::env::var("GIT_CREDCHECK_GIT").unwrap_or_else(|_| "git".to_owned()),
             exec_path: OnceCell::new(),
             exec_path_env: var("GIT_EXEC_PATH"),
+            xdg_state: var("XDG_STATE_HOME"),
+            ledger: OnceCell::new(),
         }
     }
 
@@ -199,6 +204,21 @@ impl Ctx {
                 self.home.join(".gitconfig"),
             ],
         }
+    }
+
+    /// Where the guard keeps its opt-in ledger.
+    pub(crate) fn state_dir(&self) -> PathBuf {
+        self.xdg_state
+            .clone()
+            .unwrap_or_else(|| self.home.join(".local/state"))
+            .join("git-credcheck")
+    }
+
+    /// The guard's ledger, read once and only when a stored credential is found.
+    pub(crate) fn ledger(&self) -> Option<&ledger::Ledger> {
+        self.ledger
+            .get_or_init(|| ledger::Ledger::load(&self.state_dir()))
+            .as_ref()
     }
 
     pub(crate) fn xdg_config_home(&self) -> PathBuf {
@@ -611,6 +631,7 @@ pub(crate) mod testing {
                 username_secret: None,
                 secret: Shape::of(secret),
                 other_usernames: Vec::new(),
+                first_seen: None,
             }),
         });
         f

@@ -497,8 +497,8 @@ declare_rule! {
     /// ## What it does
     /// Checks for a token paired with a user name its provider does not accept with it:
     /// a Bitbucket access token (`ATCTT…`) without `x-token-auth`, an Atlassian API token
-    /// (`ATATT…`) with `x-token-auth`, a GitHub App installation token with a user name
-    /// other than `x-access-token`.
+    /// (`ATATT…`) with `x-token-auth`, and a Bitbucket user name that reads like the label
+    /// given to the token (`git-push-token`) rather than the Bitbucket username.
     ///
     /// ## Why is this bad?
     /// The server checks the pair and answers `Authentication failed` or
@@ -525,10 +525,20 @@ fn username_mismatch(facts: &Facts) -> Vec<Finding> {
             let (Some(secret), Some(user)) = (c.secret, c.username) else {
                 continue;
             };
+            let bitbucket = u.provider == Some(ProviderKind::BitbucketCloud);
             let want = match (secret.kind, user) {
                 (SecretKind::BitbucketAccessToken, u) if u != "x-token-auth" => "x-token-auth",
                 (SecretKind::AtlassianApiToken, "x-token-auth") => {
                     "your Bitbucket username or x-bitbucket-api-token-auth"
+                }
+                // The name given to a token when it was created is not a user name.
+                (
+                    SecretKind::AtlassianApiToken
+                    | SecretKind::BitbucketAppPassword
+                    | SecretKind::Alnum20,
+                    u,
+                ) if bitbucket && looks_like_token_label(u) => {
+                    "your Bitbucket username or x-bitbucket-api-token-auth (not the token's label)"
                 }
                 _ => continue,
             };
@@ -554,6 +564,22 @@ fn username_mismatch(facts: &Facts) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// A user name that reads like the label a token was given (`git-push-token`, `my_api_token`).
+fn looks_like_token_label(user: &str) -> bool {
+    const FIXED: &[&str] = &[
+        "x-token-auth",
+        "x-bitbucket-api-token-auth",
+        "x-access-token",
+        "gitlab-ci-token",
+    ];
+    let lower = user.to_ascii_lowercase();
+    !FIXED.contains(&lower.as_str())
+        && !lower.contains('@')
+        && (lower.contains("token")
+            || lower.contains("app-password")
+            || lower.contains("apppassword"))
 }
 
 declare_rule! {
@@ -1115,6 +1141,92 @@ fn guard_not_active(facts: &Facts) -> Vec<Finding> {
     out
 }
 
+declare_rule! {
+    /// ## What it does
+    /// Checks for a stored token whose first accepted use, recorded by the guard's opt-in
+    /// ledger (`guard: record: true`), is close to or past its provider's maximum token
+    /// lifetime (GitLab personal access tokens and Atlassian API tokens: one year).
+    ///
+    /// ## Why is this bad?
+    /// The provider expires the token and the next push fails with `Authentication failed`,
+    /// usually on the day you need it.
+    ///
+    /// ## Example
+    /// ```console
+    /// first accepted 2025-12-01, GitLab maximum 365 days: expires by 2026-12-01
+    /// ```
+    ///
+    /// ## Fix
+    /// Create a new token before the old one expires and replace the stored one.
+    /// Error once the maximum has passed on a hosted service (gitlab.com, bitbucket.org);
+    /// a warning in the last 14 days, or where an administrator may set another maximum.
+    ///
+    /// ## References
+    /// - [GitLab: token expiry](https://docs.gitlab.com/user/profile/personal_access_tokens/)
+    /// - [Atlassian: API token expiry](https://support.atlassian.com/atlassian-account/docs/manage-api-tokens-for-your-atlassian-account/)
+    TOKEN_MAX_AGE, "CC213", "token-max-age", Credential, Error,
+    "a stored token nears or passes its provider's maximum lifetime", token_max_age
+}
+
+/// How many days before the end a warning starts.
+const EXPIRY_WARNING_DAYS: i64 = 14;
+
+fn token_max_age(facts: &Facts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (u, https) in https_urls(facts) {
+        let Some(provider) = u.provider else { continue };
+        let Some(max) = provider.info().max_token_days else {
+            continue;
+        };
+        for c in candidates(u, https) {
+            let Some(h) = c.helper.map(|i| &https.helpers[i]) else {
+                continue;
+            };
+            let Some(first) = h.stored.as_ref().and_then(|s| s.first_seen) else {
+                continue;
+            };
+            if !c
+                .secret
+                .is_some_and(|s| provider.info().tokens.contains(&s.kind))
+            {
+                continue;
+            }
+            let ends = crate::date::Date::from_days(first.days() + i64::from(max));
+            let left = ends.days() - facts.today.days();
+            if left > EXPIRY_WARNING_DAYS {
+                continue;
+            }
+            let (msg, certain) = if left <= 0 {
+                (format!("{} for remote `{}` ({}) was first accepted on {first} and has expired by {ends}", c.describe(), u.remote, u.url.display), true)
+            } else {
+                (format!("{} for remote `{}` ({}) was first accepted on {first} and expires by {ends}", c.describe(), u.remote, u.url.display), false)
+            };
+            // Self-managed instances may configure another maximum.
+            let hosted = u
+                .url
+                .host
+                .as_deref()
+                .is_some_and(|h| provider.info().hosts.contains(&h));
+            let certain = certain && hosted;
+            out.push(
+                Finding::at(u, msg)
+                    .location(c.location.clone())
+                    .cause(format!(
+                        "{} tokens live at most {max} days",
+                        provider.info().name
+                    ))
+                    .fix(
+                        "create a new token and replace the stored one",
+                        erase_then_new(u, https, &c),
+                    )
+                    .certain_if(certain)
+                    .rejects_auth(),
+            );
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1252,6 +1364,31 @@ mod tests {
             "ATCTT3xFfGN0aaaaaaaaaaaaaaaaaaaaaaaaaaa",
         );
         assert!(severities(&USERNAME_MISMATCH, &f).is_empty());
+    }
+
+    #[test]
+    fn token_label_as_user_name() {
+        let f = with_store(
+            "https://bitbucket.org/a/b.git",
+            Some("git-push-token"),
+            ATATT,
+        );
+        assert_eq!(severities(&USERNAME_MISMATCH, &f), vec![Warning]);
+        let f = with_store(
+            "https://bitbucket.org/a/b.git",
+            Some("x-bitbucket-api-token-auth"),
+            ATATT,
+        );
+        assert!(severities(&USERNAME_MISMATCH, &f).is_empty());
+        let f = with_store(
+            "https://gitlab.com/a/b.git",
+            Some("my-token"),
+            "glpat-aaaaaaaaaaaaaaaaaaaa",
+        );
+        assert!(
+            severities(&USERNAME_MISMATCH, &f).is_empty(),
+            "GitLab ignores the user name"
+        );
     }
 
     #[test]
@@ -1417,6 +1554,49 @@ mod tests {
         cc.display = "!aws …".into();
         https_mut(&mut f).helpers.push(cc);
         assert_eq!(severities(&CODECOMMIT_HELPER_SHADOWED, &f), vec![Warning]);
+    }
+
+    #[test]
+    fn token_age_from_the_ledger() {
+        let mut f = with_store(
+            "https://gitlab.com/a/b.git",
+            Some("alice"),
+            "glpat-aaaaaaaaaaaaaaaaaaaa",
+        );
+        let first_seen = |f: &mut Facts, d: Date| {
+            https_mut(f).helpers[0]
+                .stored
+                .as_mut()
+                .expect("stored")
+                .first_seen = Some(d);
+        };
+        assert!(
+            severities(&TOKEN_MAX_AGE, &f).is_empty(),
+            "no ledger, no finding"
+        );
+        first_seen(&mut f, Date::new(2026, 1, 1));
+        assert!(
+            severities(&TOKEN_MAX_AGE, &f).is_empty(),
+            "far from the end"
+        );
+        first_seen(&mut f, Date::new(2025, 12, 5));
+        assert_eq!(severities(&TOKEN_MAX_AGE, &f), vec![Warning]);
+        first_seen(&mut f, Date::new(2025, 11, 1));
+        assert_eq!(severities(&TOKEN_MAX_AGE, &f), vec![Error]);
+        let mut g = with_store(
+            "https://github.com/a/b.git",
+            Some("alice"),
+            "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+        );
+        https_mut(&mut g).helpers[0]
+            .stored
+            .as_mut()
+            .expect("stored")
+            .first_seen = Some(Date::new(2020, 1, 1));
+        assert!(
+            severities(&TOKEN_MAX_AGE, &g).is_empty(),
+            "GitHub has no maximum"
+        );
     }
 
     #[test]
