@@ -136,7 +136,8 @@ struct Case {
     known_hosts: bool,
     agent: Vec<PathBuf>,
     url_user: &'static str,
-    map_provider: bool,
+    /// Push to `bitbucket.org`, which ssh_config points at the loopback sshd.
+    hosted_name: bool,
     ssh_command: Option<String>,
     /// Expected code at error level, "" for healthy, "?" for "cannot be known locally".
     want: &'static str,
@@ -179,29 +180,29 @@ fn ssh_matrix_predictions_match_real_pushes() {
     std::fs::write(env.path("known_hosts"), sshd.known_hosts_line()).expect("known_hosts");
     let id = |p: &Path| format!("IdentityFile {}\n", p.display());
     let cases = vec![
-        Case { name: "no key", client: id(&keys.join("missing")), known_hosts: true, agent: vec![], url_user: "root", map_provider: false, ssh_command: None, want: "CC302" },
-        Case { name: "key mode 0644", client: id(&open), known_hosts: true, agent: vec![], url_user: "root", map_provider: false, ssh_command: None, want: "CC303" },
-        Case { name: "public key as identity", client: id(&good.with_extension("pub")), known_hosts: true, agent: vec![], url_user: "root", map_provider: false, ssh_command: None, want: "CC303" },
-        Case { name: "empty agent", client: id(&keys.join("missing")), known_hosts: true, agent: vec![PathBuf::new()], url_user: "root", map_provider: false, ssh_command: None, want: "CC302" },
-        Case { name: "passphrase without agent", client: id(&locked), known_hosts: true, agent: vec![], url_user: "root", map_provider: false, ssh_command: None, want: "CC304" },
-        Case { name: "unknown host key", client: id(&good), known_hosts: false, agent: vec![], url_user: "root", map_provider: false, ssh_command: None, want: "CC305" },
-        Case { name: "wrong user for provider", client: id(&good), known_hosts: true, agent: vec![], url_user: "jdoe", map_provider: true, ssh_command: None, want: "CC301" },
-        Case { name: "wrong key (server-side, unknowable offline)", client: id(&wrong), known_hosts: true, agent: vec![], url_user: "root", map_provider: false, ssh_command: None, want: "?" },
-        Case { name: "key file", client: id(&good), known_hosts: true, agent: vec![], url_user: "root", map_provider: false, ssh_command: None, want: "" },
-        Case { name: "agent key", client: id(&keys.join("missing")), known_hosts: true, agent: vec![good.clone()], url_user: "root", map_provider: false, ssh_command: None, want: "" },
-        Case { name: "IdentitiesOnly", client: format!("{}IdentitiesOnly yes\n", id(&good)), known_hosts: true, agent: vec![wrong.clone()], url_user: "root", map_provider: false, ssh_command: None, want: "" },
-        Case { name: "passphrase key in agent", client: id(&locked), known_hosts: true, agent: vec![locked.clone()], url_user: "root", map_provider: false, ssh_command: None, want: "" },
+        Case { name: "no key", client: id(&keys.join("missing")), known_hosts: true, agent: vec![], url_user: "root", hosted_name: false, ssh_command: None, want: "CC302" },
+        Case { name: "key mode 0644", client: id(&open), known_hosts: true, agent: vec![], url_user: "root", hosted_name: false, ssh_command: None, want: "CC303" },
+        Case { name: "public key as identity", client: id(&good.with_extension("pub")), known_hosts: true, agent: vec![], url_user: "root", hosted_name: false, ssh_command: None, want: "CC303" },
+        Case { name: "empty agent", client: id(&keys.join("missing")), known_hosts: true, agent: vec![PathBuf::new()], url_user: "root", hosted_name: false, ssh_command: None, want: "CC302" },
+        Case { name: "passphrase without agent", client: id(&locked), known_hosts: true, agent: vec![], url_user: "root", hosted_name: false, ssh_command: None, want: "CC304" },
+        Case { name: "unknown host key", client: id(&good), known_hosts: false, agent: vec![], url_user: "root", hosted_name: false, ssh_command: None, want: "CC305" },
+        Case { name: "wrong user for provider", client: id(&good), known_hosts: true, agent: vec![], url_user: "jdoe", hosted_name: true, ssh_command: None, want: "CC301" },
+        Case { name: "wrong key (server-side, unknowable offline)", client: id(&wrong), known_hosts: true, agent: vec![], url_user: "root", hosted_name: false, ssh_command: None, want: "?" },
+        Case { name: "key file", client: id(&good), known_hosts: true, agent: vec![], url_user: "root", hosted_name: false, ssh_command: None, want: "" },
+        Case { name: "agent key", client: id(&keys.join("missing")), known_hosts: true, agent: vec![good.clone()], url_user: "root", hosted_name: false, ssh_command: None, want: "" },
+        Case { name: "IdentitiesOnly", client: format!("{}IdentitiesOnly yes\n", id(&good)), known_hosts: true, agent: vec![wrong.clone()], url_user: "root", hosted_name: false, ssh_command: None, want: "" },
+        Case { name: "passphrase key in agent", client: id(&locked), known_hosts: true, agent: vec![locked.clone()], url_user: "root", hosted_name: false, ssh_command: None, want: "" },
         Case {
             name: "core.sshCommand with -i",
             client: String::new(),
             known_hosts: true,
             agent: vec![],
             url_user: "root",
-            map_provider: false,
+            hosted_name: false,
             ssh_command: Some(format!("ssh -F /dev/null -i {} -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile={}", good.display(), env.path("known_hosts").display())),
             want: "",
         },
-        Case { name: "custom port via alias", client: id(&good), known_hosts: true, agent: vec![], url_user: "", map_provider: false, ssh_command: None, want: "" },
+        Case { name: "custom port via alias", client: id(&good), known_hosts: true, agent: vec![], url_user: "", hosted_name: false, ssh_command: None, want: "" },
     ];
     let mut failures = Vec::new();
     for (i, case) in cases.iter().enumerate() {
@@ -221,7 +222,7 @@ fn ssh_matrix_predictions_match_real_pushes() {
         let cfg = env.write(
             "ssh_config",
             &format!(
-                "Host alias{i}\n  HostName 127.0.0.1\n  Port {p}\n  User root\nHost *\n  BatchMode yes\n  StrictHostKeyChecking yes\n  UserKnownHostsFile {kh}\n  GlobalKnownHostsFile /dev/null\n{client}",
+                "Host alias{i}\n  HostName 127.0.0.1\n  Port {p}\n  User root\nHost bitbucket.org\n  HostName 127.0.0.1\n  Port {p}\nHost *\n  BatchMode yes\n  StrictHostKeyChecking yes\n  UserKnownHostsFile {kh}\n  GlobalKnownHostsFile /dev/null\n{client}",
                 p = sshd.port,
                 kh = kh.display(),
                 client = case.client.lines().map(|l| format!("  {l}\n")).collect::<String>()
@@ -240,6 +241,9 @@ fn ssh_matrix_predictions_match_real_pushes() {
         }
         let url = if case.url_user.is_empty() {
             format!("alias{i}:{}", bare.display())
+        } else if case.hosted_name {
+            // A hosted provider's name, pointed at the loopback sshd by ssh_config.
+            format!("{}@bitbucket.org:{}", case.url_user, bare.display())
         } else {
             format!(
                 "ssh://{}@127.0.0.1:{}{}",
@@ -252,9 +256,6 @@ fn ssh_matrix_predictions_match_real_pushes() {
         match &case.ssh_command {
             Some(c) => drop(env.git_ok(&repo, &["config", "core.sshCommand", c])),
             None => env.set("GIT_SSH_COMMAND", &format!("ssh -F {}", cfg.display())),
-        }
-        if case.map_provider {
-            env.map_hosts(&[("127.0.0.1", "bitbucket-cloud")]);
         }
         let report = env.credcheck(&repo, &["--format", "json"]);
         assert_no_leak(&report.all(), &["Qz7vW3kLm9XyRt".to_owned()], case.name);

@@ -162,6 +162,10 @@ pub(crate) struct Https {
     pub netrc: Option<Stored>,
     pub askpass: Vec<Askpass>,
     pub guard: GuardState,
+    /// An `http.proxy` that applies to this URL: it may authenticate on the user's behalf
+    /// (Bitbucket Pipelines pushes through a local proxy that does).
+    #[serde(default)]
+    pub proxy: Option<Source>,
 }
 
 impl Https {
@@ -231,6 +235,7 @@ pub(crate) fn gather(ctx: &Ctx, config: &Config, url: &ParsedUrl) -> Option<Http
     };
     Some(Https {
         extra_headers: extra_headers(config, url),
+        proxy: proxy(config, url),
         netrc: netrc(ctx, &request),
         askpass: askpass(ctx, config),
         request,
@@ -761,6 +766,36 @@ fn extra_headers(config: &Config, url: &ParsedUrl) -> Vec<ExtraHeader> {
         });
     }
     out
+}
+
+/// The `http.proxy` / `http.<url>.proxy` that applies to the URL, if any.
+fn proxy(config: &Config, url: &ParsedUrl) -> Option<Source> {
+    let host = url.credential_host()?;
+    let req = Request {
+        protocol: url.scheme_text.to_ascii_lowercase(),
+        host,
+        path: Some(url.path.clone()),
+        username: url.user.clone(),
+    };
+    let mut found = None;
+    for e in config
+        .entries
+        .iter()
+        .filter(|e| e.section == "http" && e.name == "proxy")
+    {
+        if e.subsection
+            .as_deref()
+            .is_some_and(|p| !p.contains("://") || !pattern_matches(p, &req))
+        {
+            continue;
+        }
+        found = e
+            .value
+            .as_deref()
+            .filter(|v| !v.is_empty())
+            .map(|_| e.source());
+    }
+    found
 }
 
 /// `~/.netrc`, which git asks libcurl to read (CURLOPT_NETRC optional).

@@ -579,6 +579,7 @@ pub(crate) mod testing {
             netrc: None,
             askpass: Vec::new(),
             guard: GuardState::NotInstalled,
+            proxy: None,
         });
         Facts {
             today: today(),

@@ -68,6 +68,9 @@ pub(crate) struct ClientConfig {
     pub host_key_alias: Option<String>,
     /// PKCS#11 provider or security key: a key source we cannot inspect.
     pub other_key_source: bool,
+    /// `KnownHostsCommand` supplies host keys we cannot see.
+    #[serde(default)]
+    pub known_hosts_command: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,7 +183,11 @@ pub(crate) fn gather(
             }
         }
         agent = probe_agent(ctx, c.identity_agent.as_deref(), &home);
-        known_hosts = probe_known_hosts(c, &home, provider);
+        known_hosts = if c.known_hosts_command {
+            Probed::Absent
+        } else {
+            probe_known_hosts(c, &home, provider)
+        };
     }
     Ssh {
         program,
@@ -376,6 +383,7 @@ pub(crate) fn parse_client_config(text: &str) -> ClientConfig {
             "pkcs11provider" | "securitykeyprovider" if v != "none" && v != "internal" => {
                 c.other_key_source = true
             }
+            "knownhostscommand" if v != "none" => c.known_hosts_command = true,
             _ => {}
         }
     }

@@ -894,6 +894,7 @@ fn no_credential_source(facts: &Facts) -> Vec<Finding> {
         if u.url.password.is_some()
             || !https.extra_headers.is_empty()
             || https.netrc.is_some()
+            || https.proxy.is_some()
             || missing_helper
             || https.helpers.iter().any(|h| h.answer != Answer::No)
             || askpass_available(https)
@@ -1484,6 +1485,16 @@ mod tests {
         assert!(severities(&NO_CREDENTIAL_SOURCE, &f).is_empty());
         let mut f = with_store("https://bitbucket.org/a/b.git", Some("alice"), ATATT);
         f.env.tty = false;
+        assert!(severities(&NO_CREDENTIAL_SOURCE, &f).is_empty());
+    }
+
+    #[test]
+    fn a_proxy_may_authenticate() {
+        let mut f = with_push_url("http://bitbucket.org/a/b.git");
+        f.env.tty = false;
+        f.env.ci = Some("BITBUCKET_BUILD_NUMBER".into());
+        assert_eq!(severities(&NO_CREDENTIAL_SOURCE, &f), vec![Error]);
+        https_mut(&mut f).proxy = Some(source("http.http://bitbucket.org.proxy"));
         assert!(severities(&NO_CREDENTIAL_SOURCE, &f).is_empty());
     }
 

@@ -72,6 +72,15 @@ fn wrong_user(facts: &Facts) -> Vec<Finding> {
         let Some(want) = u.provider.and_then(|p| p.info().ssh_user) else {
             continue;
         };
+        // Self-managed servers choose their own SSH user (GitLab's can be `git-rts`).
+        let host = match &s.config {
+            Probed::Found(c) => c.hostname.to_ascii_lowercase(),
+            _ => s.host.clone(),
+        };
+        let hosted = |h: &str| u.provider.is_some_and(|p| p.info().hosts.contains(&h));
+        if !hosted(&host) && !hosted(&s.host) {
+            continue;
+        }
         let Some(user) = s.effective_user() else {
             continue;
         };
