@@ -493,10 +493,20 @@ fn broken_and_huge_configuration() {
     env.git_ok(&repo, &["config", "--global", "credential.helper", "store"]);
     assert!(env.credcheck(&repo, &[]).code < 2, "garbage store");
     // A broken config file: git refuses it; the doctor exits 2, the hook lets the push through.
-    std::fs::write(repo.join(".git/config"), "[core\nbroken").expect("w");
+    std::fs::write(
+        repo.join(".git/config"),
+        "[http]\n\textraheader = Authorization: basic Qm9yaW5nU2VjcmV0WHl6\n[core\nbroken",
+    )
+    .expect("w");
     let r = env.credcheck(&repo, &[]);
     assert_eq!(r.code, 2, "{}", r.all());
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains(".git/config"), "{}", r.stderr);
+    assert_no_leak(
+        &r.all(),
+        &["Qm9yaW5nU2VjcmV0WHl6".to_owned()],
+        "parse error",
+    );
     let r = env.credcheck_stdin(
         &repo,
         &["hook", "pre-push", "origin", "https://github.com/a/b.git"],

@@ -399,8 +399,10 @@ impl Config {
             lossy: true,
             ignore_io_errors: false,
         };
+        let paths: Vec<PathBuf> = metas.iter().filter_map(|m| m.path.clone()).collect();
+        // gix's parse errors quote the file's content: never print them, name the file.
         let file = gix::config::File::from_paths_metadata(metas, options)
-            .map_err(|e| Error::Read(crate::redact::text(&format!("{e:#}"))))?;
+            .map_err(|_| Error::Read(unparsable(&paths)))?;
         let mut entries = Vec::new();
         if let Some(file) = &file {
             for section in file.sections() {
@@ -415,28 +417,15 @@ impl Config {
                 let header = section.header();
                 let name = header.name().to_string().to_ascii_lowercase();
                 let sub = header.subsection_name().map(|s| s.to_string());
-                let body = section.body();
-                let mut seen: Vec<(String, usize)> = Vec::new();
-                for key in body.value_names() {
-                    let lower = key.to_ascii_lowercase();
-                    let index = match seen.iter_mut().find(|(k, _)| *k == lower) {
-                        Some((_, n)) => {
-                            *n += 1;
-                            *n - 1
-                        }
-                        None => {
-                            seen.push((lower.clone(), 1));
-                            0
-                        }
-                    };
-                    let value = body.values(&key).get(index).map(|v| v.to_string());
+                // One pass over the body: (name, value) pairs in order of occurrence.
+                for (key, value) in section.body() {
                     entries.push(Entry {
                         scope,
                         file: meta.path.clone(),
                         section: name.clone(),
                         subsection: sub.clone(),
-                        name: lower,
-                        value,
+                        name: key.to_ascii_lowercase(),
+                        value: Some(value.to_string()),
                     });
                 }
             }
@@ -444,6 +433,20 @@ impl Config {
         entries.extend(env_entries());
         Ok(Config { entries })
     }
+}
+
+/// Which configuration file (or file it includes) does not parse, for a one-line message.
+fn unparsable(paths: &[PathBuf]) -> String {
+    for p in paths {
+        if gix::config::File::from_path_no_includes(p.clone(), gix::config::Source::Local).is_err()
+        {
+            return format!(
+                "bad config file {} (`git config --list` shows where)",
+                p.display()
+            );
+        }
+    }
+    "a configuration file included from git's configuration does not parse (`git config --list` shows which)".to_owned()
 }
 
 /// `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_<n>`/`GIT_CONFIG_VALUE_<n>`, then `GIT_CONFIG_PARAMETERS`,
