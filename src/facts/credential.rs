@@ -473,9 +473,9 @@ fn kind_of(name: &str) -> HelperKind {
     }
 }
 
-/// Splits a helper value into words, honouring simple quotes (enough to find a program
-/// and its `--file` argument).
-fn shell_words(s: &str) -> Vec<String> {
+/// Splits a helper value or an ssh command into words, honouring simple quotes (enough to
+/// find a program and its arguments); a `;` ends the first command.
+pub(crate) fn shell_words(s: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut cur = String::new();
     let mut quote: Option<char> = None;

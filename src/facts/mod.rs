@@ -362,17 +362,8 @@ fn push_url(
     remote: &str,
     raw: url::RawPushUrl,
 ) -> PushUrl {
-    let parsed = url::parse(&raw.url).unwrap_or_else(|e| url::ParsedUrl {
-        scheme: url::Scheme::Other,
-        scheme_text: String::new(),
-        host: None,
-        port: None,
-        path: String::new(),
-        user: None,
-        user_secret: None,
-        password: None,
-        display: e,
-    });
+    let parsed =
+        url::parse(&raw.url).unwrap_or_else(|e| url::ParsedUrl::unusable(String::new(), e));
     let provider = parsed
         .host
         .as_deref()

@@ -224,7 +224,7 @@ fn program(ctx: &Ctx, config: &Config) -> Program {
             ("default", None, "ssh".to_owned(), true)
         };
     let words = if is_command {
-        shell_split(&command)
+        super::credential::shell_words(&command)
     } else {
         vec![command.clone()]
     };
@@ -286,34 +286,6 @@ fn program(ctx: &Ctx, config: &Config) -> Program {
         identity_args,
         options,
     }
-}
-
-fn shell_split(s: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut quote = None;
-    let mut any = false;
-    for c in s.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => cur.push(c),
-            (None, '"' | '\'') => {
-                quote = Some(c);
-                any = true;
-            }
-            (None, c) if c.is_whitespace() => {
-                if any || !cur.is_empty() {
-                    words.push(std::mem::take(&mut cur));
-                    any = false;
-                }
-            }
-            (None, c) => cur.push(c),
-        }
-    }
-    if any || !cur.is_empty() {
-        words.push(cur);
-    }
-    words
 }
 
 fn client_config(program: &Program, url: &ParsedUrl) -> Probed<ClientConfig> {

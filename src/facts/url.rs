@@ -56,17 +56,7 @@ pub(crate) fn parse(url: &str) -> Result<ParsedUrl, String> {
                 .split_once("://")
                 .map(|(s, _)| s.to_owned())
                 .unwrap_or_default();
-            return Ok(ParsedUrl {
-                scheme: Scheme::Other,
-                scheme_text,
-                host: None,
-                port: None,
-                path: String::new(),
-                user: None,
-                user_secret: None,
-                password: None,
-                display,
-            });
+            return Ok(ParsedUrl::unusable(scheme_text, display));
         }
     };
     let scheme_text = u.scheme.as_str().to_owned();
@@ -103,6 +93,21 @@ pub(crate) fn parse(url: &str) -> Result<ParsedUrl, String> {
 }
 
 impl ParsedUrl {
+    /// A location git cannot use as a network URL: only its scheme and display survive.
+    pub(crate) fn unusable(scheme_text: String, display: String) -> ParsedUrl {
+        ParsedUrl {
+            scheme: Scheme::Other,
+            scheme_text,
+            host: None,
+            port: None,
+            path: String::new(),
+            user: None,
+            user_secret: None,
+            password: None,
+            display,
+        }
+    }
+
     pub(crate) fn is_http(&self) -> bool {
         matches!(self.scheme, Scheme::Https | Scheme::Http)
     }
