@@ -15,6 +15,8 @@ enum Origin {
     Header,
     Netrc,
     Store,
+    /// A token variable read by the helper that answers (`GH_TOKEN` for gh, `GITLAB_TOKEN` for glab).
+    Env(&'static str),
 }
 
 /// A credential git may send, by shape.
@@ -39,12 +41,17 @@ impl Candidate<'_> {
             Origin::Header => format!("the {what} in an http.extraHeader Authorization header"),
             Origin::Netrc => format!("the {what} in {}", self.location.describe()),
             Origin::Store => format!("the {what} from the `store` helper"),
+            Origin::Env(var) => format!("the {what} in {var}, which the credential helper reads"),
         }
     }
 }
 
 /// Every credential we can see for a push URL, in the order git would use them.
-fn candidates<'a>(u: &'a PushUrl, https: &'a Https) -> Vec<Candidate<'a>> {
+fn candidates<'a>(
+    env: &'a crate::facts::Env,
+    u: &'a PushUrl,
+    https: &'a Https,
+) -> Vec<Candidate<'a>> {
     let mut out = Vec::new();
     if let Some(pw) = &u.url.password {
         out.push(Candidate {
@@ -93,6 +100,28 @@ fn candidates<'a>(u: &'a PushUrl, https: &'a Https) -> Vec<Candidate<'a>> {
         });
     }
     if let Some((i, h)) = https.first_answering() {
+        // gh and glab answer with the token in the environment when one is set.
+        let env_token = match h.kind {
+            HelperKind::Gh
+                if u.provider.map(ProviderKind::family) == Some(ProviderKind::Github) =>
+            {
+                env.gh_token.as_ref().map(|t| ("GH_TOKEN/GITHUB_TOKEN", t))
+            }
+            HelperKind::Glab if u.provider == Some(ProviderKind::Gitlab) => {
+                env.gitlab_token.as_ref().map(|t| ("GITLAB_TOKEN", t))
+            }
+            _ => None,
+        };
+        if let Some((var, token)) = env_token {
+            out.push(Candidate {
+                origin: Origin::Env(var),
+                username: Some("x-access-token").filter(|_| h.kind == HelperKind::Gh),
+                secret: Some(token),
+                location: Location::from(&h.source),
+                certain: header.is_none(),
+                helper: Some(i),
+            });
+        }
         if let Some(s) = &h.stored {
             out.push(Candidate {
                 origin: Origin::Store,
@@ -131,6 +160,9 @@ fn erase_then_new(u: &PushUrl, https: &Https, c: &Candidate<'_>) -> Vec<String> 
             c.location.describe()
         )],
         Origin::Store => advice::erase(u, https, c.helper.map(|i| &https.helpers[i])),
+        Origin::Env(var) => vec![format!(
+            "# replace the token in {var} (or unset it to let the helper use its own login)"
+        )],
     };
     cmds.extend(advice::new_token(u.provider, host));
     cmds
@@ -311,7 +343,7 @@ fn retired_secret_kind(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     for (u, https) in https_urls(facts) {
         let Some(provider) = u.provider else { continue };
-        for c in candidates(u, https) {
+        for c in candidates(&facts.env, u, https) {
             let Some(secret) = c.secret else { continue };
             if let Some(f) = judge_secret(facts, u, https, provider, &c, secret) {
                 out.push(f);
@@ -476,7 +508,7 @@ fn email_as_username(facts: &Facts) -> Vec<Finding> {
             );
             continue;
         }
-        for c in candidates(u, https) {
+        for c in candidates(&facts.env, u, https) {
             let Some(user) = c.username.filter(|x| is_email(x)) else {
                 continue;
             };
@@ -521,7 +553,7 @@ declare_rule! {
 fn username_mismatch(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     for (u, https) in https_urls(facts) {
-        for c in candidates(u, https) {
+        for c in candidates(&facts.env, u, https) {
             let (Some(secret), Some(user)) = (c.secret, c.username) else {
                 continue;
             };
@@ -612,7 +644,7 @@ fn gitlab_token_cannot_push(facts: &Facts) -> Vec<Finding> {
         if u.provider.is_some_and(|p| p != ProviderKind::Gitlab) {
             continue;
         }
-        for c in candidates(u, https) {
+        for c in candidates(&facts.env, u, https) {
             let kind = c.secret.map(|s| s.kind);
             let user = c.username.unwrap_or("");
             let (what, certain) = if kind == Some(SecretKind::GitlabDeployToken)
@@ -679,7 +711,7 @@ fn foreign_token(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     for (u, https) in https_urls(facts) {
         let Some(provider) = u.provider else { continue };
-        for c in candidates(u, https) {
+        for c in candidates(&facts.env, u, https) {
             let Some(issuer) = c.secret.and_then(|s| s.provider) else {
                 continue;
             };
@@ -1041,7 +1073,7 @@ fn workflow_scope(facts: &Facts) -> Vec<Finding> {
         if u.provider.map(ProviderKind::family) != Some(ProviderKind::Github) {
             continue;
         }
-        let Some(c) = candidates(u, https).into_iter().find(|c| {
+        let Some(c) = candidates(&facts.env, u, https).into_iter().find(|c| {
             c.secret.is_some_and(|s| {
                 matches!(
                     s.kind,
@@ -1179,7 +1211,7 @@ fn token_max_age(facts: &Facts) -> Vec<Finding> {
         let Some(max) = provider.info().max_token_days else {
             continue;
         };
-        for c in candidates(u, https) {
+        for c in candidates(&facts.env, u, https) {
             let Some(h) = c.helper.map(|i| &https.helpers[i]) else {
                 continue;
             };
@@ -1496,6 +1528,40 @@ mod tests {
         assert_eq!(severities(&NO_CREDENTIAL_SOURCE, &f), vec![Error]);
         https_mut(&mut f).proxy = Some(source("http.http://bitbucket.org.proxy"));
         assert!(severities(&NO_CREDENTIAL_SOURCE, &f).is_empty());
+    }
+
+    #[test]
+    fn tokens_in_the_environment_for_gh_and_glab() {
+        let mut f = with_push_url("https://github.com/a/b.git");
+        https_mut(&mut f).helpers.push(helper(
+            HelperKind::Gh,
+            Program::Found {
+                path: "/usr/bin/gh".into(),
+            },
+            Answer::Maybe,
+        ));
+        f.env.gh_token = Some(Shape::of("glpat-aaaaaaaaaaaaaaaaaaaa"));
+        assert_eq!(severities(&FOREIGN_TOKEN, &f), vec![Error]);
+        f.env.gh_token = Some(Shape::of("ghs_0123456789abcdefghijklmnopqrstuvwxyz"));
+        assert!(severities(&FOREIGN_TOKEN, &f).is_empty());
+        f.stage = Stage::PrePush;
+        f.pushed = Some(crate::facts::pushed::Pushed {
+            refs: 1,
+            workflow_files: vec![".github/workflows/ci.yml".into()],
+            probe_error: None,
+        });
+        assert_eq!(severities(&WORKFLOW_SCOPE_UNKNOWN, &f), vec![Warning]);
+        // glab reads GITLAB_TOKEN only for GitLab.
+        let mut g = with_push_url("https://gitlab.com/a/b.git");
+        https_mut(&mut g).helpers.push(helper(
+            HelperKind::Glab,
+            Program::Found {
+                path: "/usr/bin/glab".into(),
+            },
+            Answer::Maybe,
+        ));
+        g.env.gitlab_token = Some(Shape::of("ghp_0123456789abcdefghijklmnopqrstuvwxyz"));
+        assert_eq!(severities(&FOREIGN_TOKEN, &g), vec![Error]);
     }
 
     #[test]
