@@ -38,6 +38,12 @@ proptest! {
     }
 
     #[test]
+    fn fast_ref_check_agrees_with_the_parser(fields in proptest::collection::vec("(refs/heads/x|HEAD|[0a]{40}|[0f]{64}|[0g]{40}|)", 0..6)) {
+        let line = fields.join(" ");
+        prop_assert_eq!(crate::facts::pushed::valid_line(line.as_bytes()), crate::facts::pushed::parse_line(&line).is_some(), "{:?}", line);
+    }
+
+    #[test]
     fn ref_lines_round_trip(lr in "refs/heads/[a-z]{1,10}", lo in "[0-9a-f]{40}", rr in "refs/heads/[a-z]{1,10}", ro in "[0-9a-f]{40}") {
         let u = crate::facts::pushed::parse_line(&format!("{lr} {lo} {rr} {ro}\r\n")).expect("valid line");
         prop_assert_eq!((u.local_ref, u.local_oid, u.remote_ref, u.remote_oid), (lr, lo, rr, ro));

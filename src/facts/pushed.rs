@@ -54,19 +54,34 @@ pub(crate) fn parse_line(line: &str) -> Option<RefUpdate> {
 /// Checks a pre-push line's shape without allocating: what 10,000 ref lines cost.
 pub(crate) fn valid_line(line: &[u8]) -> bool {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let mut parts = line.split(|b| *b == b' ');
-    let (Some(lr), Some(lo), Some(rr), Some(ro), None) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    // Three spaces split four fields; the two object ids are at fixed offsets from them.
+    let mut spaces = [0usize; 3];
+    let mut n = 0;
+    for i in memchr::memchr_iter(b' ', line) {
+        if n == 3 {
+            return false;
+        }
+        spaces[n] = i;
+        n += 1;
+    }
+    if n != 3 || spaces[0] == 0 || spaces[2] == spaces[1] + 1 {
         return false;
-    };
-    let oid = |o: &[u8]| (o.len() == 40 || o.len() == 64) && o.iter().all(u8::is_ascii_hexdigit);
-    !lr.is_empty() && !rr.is_empty() && oid(lo) && oid(ro) && lo.len() == ro.len()
+    }
+    let lo = &line[spaces[0] + 1..spaces[1]];
+    let ro = &line[spaces[2] + 1..];
+    let hex = |o: &[u8]| (o.len() == 40 || o.len() == 64) && o.iter().all(|b| HEX[*b as usize]);
+    lo.len() == ro.len() && hex(lo) && hex(ro)
 }
+
+const HEX: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = (i as u8).is_ascii_hexdigit();
+        i += 1;
+    }
+    t
+};
 
 fn is_oid(s: &str) -> bool {
     (s.len() == 40 || s.len() == 64) && s.bytes().all(|b| b.is_ascii_hexdigit())
@@ -202,5 +217,30 @@ mod tests {
         assert!(parse_line(&format!("a {a} b {}", "0".repeat(64))).is_none());
         assert!(parse_line("").is_none());
         assert!(parse_line(&format!("a {a} b {a} extra")).is_none());
+    }
+
+    #[test]
+    fn fast_check_agrees_with_the_parser() {
+        let z = "0".repeat(40);
+        let a = "a".repeat(40);
+        for line in [
+            format!("refs/heads/main {a} refs/heads/main {z}"),
+            format!("refs/heads/main {a} refs/heads/main {z}\r"),
+            format!("(delete) {z} refs/heads/x {a}"),
+            format!("r {} r {}", "b".repeat(64), "0".repeat(64)),
+            format!(" {a} r {z}"),
+            format!("r {a}  {z}"),
+            format!("r {a} r {z} x"),
+            format!("r {a} r {}", "0".repeat(64)),
+            format!("r {} r {z}", "g".repeat(40)),
+            "short".to_owned(),
+            String::new(),
+        ] {
+            assert_eq!(
+                valid_line(line.as_bytes()),
+                parse_line(&line).is_some(),
+                "{line:?}"
+            );
+        }
     }
 }
