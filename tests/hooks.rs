@@ -203,29 +203,33 @@ fn manager_config(repo: &Path) {
     .expect("config");
 }
 
-#[test]
-fn pre_commit_framework_allows_then_blocks() {
-    if !crate::util::require("pre-commit") {
-        return;
+/// A repository with a hook manager (`pre-commit` or `prek`) installed for pre-push,
+/// building this checkout's hook; `None` when the manager is not installed here.
+fn with_manager(program: &str, home_var: &str) -> Option<(Env, PathBuf, PathBuf)> {
+    if !crate::util::require(program) {
+        return None;
     }
     let mut env = Env::new();
     builder_env(&mut env);
-    env.set(
-        "PRE_COMMIT_HOME",
-        manifest_dir()
-            .join("target/pre-commit-home")
-            .to_str()
-            .expect("utf8"),
-    );
+    let home = manifest_dir().join(format!("target/{program}-home"));
+    env.set(home_var, home.to_str().expect("utf8"));
     let (repo, bare) = setup(&env);
     manager_config(&repo);
     let r: Run = env
-        .cmd("pre-commit", &repo)
+        .cmd(program, &repo)
         .args(["install", "--hook-type", "pre-push"])
         .output()
-        .expect("pre-commit")
+        .expect(program)
         .into();
     assert_eq!(r.code, 0, "{}", r.all());
+    Some((env, repo, bare))
+}
+
+#[test]
+fn pre_commit_framework_allows_then_blocks() {
+    let Some((env, repo, bare)) = with_manager("pre-commit", "PRE_COMMIT_HOME") else {
+        return;
+    };
     let blocked = exercise(&env, &repo, &bare, &|| {
         env.git(&repo, &["push", "origin", "main"])
     });
@@ -247,27 +251,9 @@ fn pre_commit_framework_allows_then_blocks() {
 
 #[test]
 fn prek_allows_then_blocks() {
-    if !crate::util::require("prek") {
+    let Some((env, repo, bare)) = with_manager("prek", "PREK_HOME") else {
         return;
-    }
-    let mut env = Env::new();
-    builder_env(&mut env);
-    env.set(
-        "PREK_HOME",
-        manifest_dir()
-            .join("target/prek-home")
-            .to_str()
-            .expect("utf8"),
-    );
-    let (repo, bare) = setup(&env);
-    manager_config(&repo);
-    let r: Run = env
-        .cmd("prek", &repo)
-        .args(["install", "--hook-type", "pre-push"])
-        .output()
-        .expect("prek")
-        .into();
-    assert_eq!(r.code, 0, "{}", r.all());
+    };
     exercise(&env, &repo, &bare, &|| {
         env.git(&repo, &["push", "origin", "main"])
     });
