@@ -390,9 +390,15 @@ fn keyscan(u: &PushUrl, c: &crate::facts::ssh::ClientConfig) -> Vec<String> {
     } else {
         format!("-p {} ", c.port)
     };
+    // The file ssh will read: the first UserKnownHostsFile (from -o, -F or ~/.ssh/config).
+    let file = c
+        .user_known_hosts
+        .first()
+        .map(|f| f.display().to_string())
+        .unwrap_or_else(|| "~/.ssh/known_hosts".into());
     let mut v = vec![
-        format!("ssh-keyscan {port}{} >> ~/.ssh/known_hosts", c.hostname),
-        "ssh-keygen -lf ~/.ssh/known_hosts   # compare with the published fingerprints".into(),
+        format!("ssh-keyscan {port}{} >> {file}", c.hostname),
+        format!("ssh-keygen -lf {file}   # compare with the published fingerprints"),
     ];
     if let Some(page) = u.provider.and_then(|p| p.info().host_keys_page) {
         v.push(format!("# published fingerprints: {page}"));
@@ -920,6 +926,35 @@ mod tests {
             c.strict_host_key_checking = "accept-new".into();
         }
         assert!(severities(&HOST_UNKNOWN, &f).is_empty());
+    }
+
+    #[test]
+    fn host_key_fix_targets_the_file_ssh_reads() {
+        let mut f = ssh_facts(
+            "git@bitbucket.org:ws/r.git",
+            vec![key("/k")],
+            Probed::Absent,
+        );
+        ssh_mut(&mut f).known_hosts = Probed::Found(KnownHost {
+            name: "bitbucket.org".into(),
+            known: false,
+            files: vec![],
+            retired: vec![],
+        });
+        if let Probed::Found(c) = &mut ssh_mut(&mut f).config {
+            c.user_known_hosts = vec![PathBuf::from("/srv/ci/known_hosts")];
+        }
+        let d = crate::rules::testing::diagnose(&HOST_UNKNOWN, &f);
+        let cmds = d[0]
+            .finding
+            .fix
+            .as_ref()
+            .map(|x| x.commands.join("\n"))
+            .unwrap_or_default();
+        assert!(
+            cmds.contains("ssh-keyscan bitbucket.org >> /srv/ci/known_hosts"),
+            "{cmds}"
+        );
     }
 
     #[test]
