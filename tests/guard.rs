@@ -35,6 +35,15 @@ impl World {
         }
     }
 
+    /// A world whose `origin` is the served repository, with the guard installed globally.
+    fn guarded() -> World {
+        let w = World::new();
+        let url = w.ctx().url();
+        w.env.git_ok(&w.repo, &["remote", "add", "origin", &url]);
+        w.install_guard();
+        w
+    }
+
     fn install_guard(&self) {
         let r = self
             .env
@@ -72,11 +81,8 @@ fn dead_credential_is_never_sent() {
     if skip() {
         return;
     }
-    let w = World::new();
+    let w = World::guarded();
     let c = w.ctx();
-    w.env
-        .git_ok(&w.repo, &["remote", "add", "origin", &c.url()]);
-    w.install_guard();
     c.store("alice", ATBB);
     let r = w.push();
     assert_ne!(r.code, 0, "{}", r.all());
@@ -111,11 +117,8 @@ fn rejected_credential_is_explained_by_erase() {
     if skip() {
         return;
     }
-    let w = World::new();
+    let w = World::guarded();
     let c = w.ctx();
-    w.env
-        .git_ok(&w.repo, &["remote", "add", "origin", &c.url()]);
-    w.install_guard();
     let wrong = "ATATT3xFfGF0WrongWrongWrong0123456789ab=DEADBEEF";
     c.store("alice", wrong);
     let r = w.push();
@@ -166,11 +169,8 @@ fn healthy_setups_push_and_the_guard_is_silent() {
         }),
     ];
     for (name, setup) in setups {
-        let w = World::new();
+        let w = World::guarded();
         let c = w.ctx();
-        w.env
-            .git_ok(&w.repo, &["remote", "add", "origin", &c.url()]);
-        w.install_guard();
         setup(&c);
         let r = w.push();
         assert_eq!(r.code, 0, "{name}: {}", r.all());
@@ -187,11 +187,8 @@ fn guard_with_hook_and_in_clone_and_reset_reported() {
     if skip() {
         return;
     }
-    let w = World::new();
+    let w = World::guarded();
     let c = w.ctx();
-    w.env
-        .git_ok(&w.repo, &["remote", "add", "origin", &c.url()]);
-    w.install_guard();
     assert_eq!(w.env.credcheck(&w.repo, &["install"]).code, 0);
     c.store("alice", ATATT);
     let r = w.env.git(&w.repo, &["push", "origin", "main"]);

@@ -1284,12 +1284,7 @@ mod tests {
         let d = crate::rules::testing::diagnose(&RETIRED_SECRET_KIND, &f);
         let cause = d[0].finding.cause.clone().unwrap_or_default();
         assert!(cause.contains("2026-07-28"), "{cause}");
-        let cmds = d[0]
-            .finding
-            .fix
-            .as_ref()
-            .map(|x| x.commands.join("\n"))
-            .unwrap_or_default();
+        let cmds = crate::rules::testing::fix_commands(&d[0]);
         assert!(
             cmds.contains("sed -i '2d'") && cmds.contains("write:repository:bitbucket"),
             "{cmds}"

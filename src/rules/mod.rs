@@ -377,6 +377,15 @@ pub(crate) mod testing {
         }
     }
 
+    /// The fix commands of a diagnostic, one per line.
+    pub(crate) fn fix_commands(d: &Diagnostic) -> String {
+        d.finding
+            .fix
+            .as_ref()
+            .map(|x| x.commands.join("\n"))
+            .unwrap_or_default()
+    }
+
     pub(crate) fn severities(rule: &'static Rule, facts: &Facts) -> Vec<Severity> {
         diagnose(rule, facts).iter().map(|d| d.severity).collect()
     }

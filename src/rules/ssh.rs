@@ -945,12 +945,7 @@ mod tests {
             c.user_known_hosts = vec![PathBuf::from("/srv/ci/known_hosts")];
         }
         let d = crate::rules::testing::diagnose(&HOST_UNKNOWN, &f);
-        let cmds = d[0]
-            .finding
-            .fix
-            .as_ref()
-            .map(|x| x.commands.join("\n"))
-            .unwrap_or_default();
+        let cmds = crate::rules::testing::fix_commands(&d[0]);
         assert!(
             cmds.contains("ssh-keyscan bitbucket.org >> /srv/ci/known_hosts"),
             "{cmds}"
