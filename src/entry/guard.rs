@@ -113,7 +113,7 @@ fn request_url(setup: &Setup, a: &Attributes) -> Option<PushUrl> {
         }
     }
     Some(PushUrl {
-        remote: "(credential request)".into(),
+        remote: crate::facts::GUARD_REMOTE.into(),
         url: parsed,
         configured: None,
         rewrite: None,

@@ -106,10 +106,7 @@ fn notes(facts: &Facts) -> Vec<String> {
             GuardState::Reset => "NOT active (removed by a later `helper =` reset)",
             GuardState::NotInstalled => "not installed",
         };
-        out.push(format!(
-            "credential guard for remote `{}` ({}): {state}",
-            u.remote, u.url.display
-        ));
+        out.push(format!("credential guard for {}: {state}", u.label()));
     }
     out
 }

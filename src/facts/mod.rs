@@ -297,6 +297,23 @@ pub(crate) struct PushUrl {
     pub ssh: Option<ssh::Ssh>,
 }
 
+impl PushUrl {
+    /// How every message names this push URL: "remote `origin` (https://host/a/b.git)",
+    /// the URL redacted; for a push straight to a URL (no remote of that name), the URL alone.
+    pub(crate) fn label(&self) -> String {
+        if self.remote == self.url.display || url::looks_like_url(&self.remote) {
+            format!("`{}`", self.url.display)
+        } else if self.remote == GUARD_REMOTE {
+            format!("the credential request for {}", self.url.display)
+        } else {
+            format!("remote `{}` ({})", self.remote, self.url.display)
+        }
+    }
+}
+
+/// The remote name the guard gives the one URL of a credential request.
+pub(crate) const GUARD_REMOTE: &str = "(credential request)";
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Remote {
     pub name: String,
