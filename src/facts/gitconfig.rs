@@ -418,14 +418,25 @@ impl Config {
                 let name = header.name().to_string().to_ascii_lowercase();
                 let sub = header.subsection_name().map(|s| s.to_string());
                 // One pass over the body: (name, value) pairs in order of occurrence.
-                for (key, value) in section.body() {
+                let body = section.body();
+                let pairs: Vec<_> = body.into_iter().collect();
+                for (i, (key, value)) in pairs.iter().enumerate() {
+                    // A bare `key` (no `=`) means true; `key =` is the empty string. gix
+                    // yields both as "", and tells them apart only for the last occurrence,
+                    // which is the one a single-valued key takes.
+                    let last = !pairs[i + 1..]
+                        .iter()
+                        .any(|(k, _)| k.eq_ignore_ascii_case(key));
+                    let implicit = value.is_empty()
+                        && last
+                        && matches!(section.value_implicit(key), Some(None));
                     entries.push(Entry {
                         scope,
                         file: meta.path.clone(),
                         section: name.clone(),
                         subsection: sub.clone(),
                         name: key.to_ascii_lowercase(),
-                        value: Some(value.to_string()),
+                        value: (!implicit).then(|| value.to_string()),
                     });
                 }
             }
@@ -553,5 +564,31 @@ mod load_tests {
         );
         assert!(parse_parameters("").is_empty());
         assert!(parse_parameters("garbage").is_empty());
+    }
+
+    /// `[credential] useHttpPath` with no `=` is true, as `git config --type=bool` reads it;
+    /// `key =` is the empty string (false).
+    #[test]
+    fn bare_key_means_true() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let f = dir.path().join("config");
+        std::fs::write(
+            &f,
+            "[credential]\n\tuseHttpPath\n\thelper =\n[core]\n\tbare\n\tbare = \n",
+        )
+        .expect("write");
+        let sources = Sources {
+            system: None,
+            global: vec![f],
+            local: None,
+            worktree: None,
+        };
+        let c = Config::load(&sources, dir.path(), None, None).expect("load");
+        let v = |s: &str, n: &str| c.last(s, n).map(|e| e.value.clone());
+        assert_eq!(v("credential", "usehttppath"), Some(None));
+        assert!(parse_bool(None));
+        assert_eq!(v("credential", "helper"), Some(Some(String::new())));
+        // The last `bare` has an `=`: empty, not implicit.
+        assert_eq!(v("core", "bare"), Some(Some(String::new())));
     }
 }
