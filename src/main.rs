@@ -34,7 +34,10 @@ enum Kind {
 }
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     std::panic::set_hook(Box::new(|info| {
         let msg = info
             .payload()
@@ -78,15 +81,15 @@ fn main() -> ExitCode {
                     } else {
                         "push not checked"
                     };
-                    eprintln!("git-credcheck: {msg}; {what}");
+                    entry::say(format_args!("git-credcheck: {msg}; {what}"));
                     ExitCode::from(u8::from(block))
                 }
                 Kind::Guard => {
-                    eprintln!("git-credcheck guard: {msg}; ignored");
+                    entry::say(format_args!("git-credcheck guard: {msg}; ignored"));
                     ExitCode::SUCCESS
                 }
                 Kind::Report | Kind::Other => {
-                    eprintln!("git-credcheck: error: {msg}");
+                    entry::say(format_args!("git-credcheck: error: {msg}"));
                     ExitCode::from(2)
                 }
             }
@@ -122,6 +125,37 @@ fn dispatch(cli: &cli::Cli) -> anyhow::Result<bool> {
         }
         Some(Command::Init { force }) => entry::install::init(*force).map(|()| false),
     }
+}
+
+/// A command line clap cannot parse. Run by git as a hook or a credential helper, the
+/// tool's own failure must not stop git: one line, then let git continue. Anywhere else
+/// clap prints its usage (or `--help`/`--version`) and exits as usual.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let mode = std::env::args().nth(1).unwrap_or_default();
+    let shown = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
+    if shown || !matches!(mode.as_str(), "hook" | "guard" | "ssh") {
+        let _ = e.print();
+        return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+    }
+    let text = e.to_string();
+    let first = text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.is_empty() && !l.starts_with("Usage:"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let first = first.trim_start_matches("error: ");
+    let what = if mode == "guard" {
+        "ignored"
+    } else {
+        "push not checked"
+    };
+    entry::say(format_args!(
+        "git-credcheck {mode}: {}; {what}",
+        redact::text(first)
+    ));
+    ExitCode::SUCCESS
 }
 
 /// Reads only the configuration files, not git's: the failure may be git's.

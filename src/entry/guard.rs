@@ -158,18 +158,21 @@ fn get(a: &Attributes, today: Option<&str>) -> anyhow::Result<()> {
         root: None,
         notes: Vec::new(),
     };
-    let mut err = std::io::stderr().lock();
-    writeln!(
-        err,
-        "git-credcheck guard: stopped git before it sent a credential that will be refused"
-    )?;
-    let style = Style {
-        color: render::use_color(std::io::IsTerminal::is_terminal(&std::io::stderr())),
-        quiet: false,
-        hook: false,
-    };
-    render::render(Format::Human, &report, style, &mut err)?;
-    writeln!(err, "git-credcheck guard: fix the above, or bypass once with `git -c credential.helper= -c credential.helper=<your helper> push`")?;
+    // The verdict does not depend on stderr: a closed one loses the words, not the stop.
+    let _ = (|| -> std::io::Result<()> {
+        let mut err = std::io::stderr().lock();
+        writeln!(
+            err,
+            "git-credcheck guard: stopped git before it sent a credential that will be refused"
+        )?;
+        let style = Style {
+            color: render::use_color(std::io::IsTerminal::is_terminal(&std::io::stderr())),
+            quiet: false,
+            hook: false,
+        };
+        render::render(Format::Human, &report, style, &mut err)?;
+        writeln!(err, "git-credcheck guard: fix the above, or bypass once with `git -c credential.helper= -c credential.helper=<your helper> push`")
+    })();
     let mut out = std::io::stdout().lock();
     writeln!(out, "quit=1")?;
     Ok(())
@@ -246,9 +249,8 @@ fn erase(a: &Attributes, today: Option<&str>) -> anyhow::Result<()> {
     for c in crate::rules::advice::new_token(provider, &host) {
         lines.push(format!("        {c}"));
     }
-    let mut err = std::io::stderr().lock();
     for l in lines {
-        writeln!(err, "{}", crate::redact::text(&l))?;
+        super::say(crate::redact::text(&l));
     }
     Ok(())
 }

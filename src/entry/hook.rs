@@ -47,7 +47,7 @@ pub(crate) fn pre_push(remote: &str, url: &str, output: &OutputArgs) -> anyhow::
         }
     }
     if malformed > 0 {
-        eprintln!("git-credcheck: ignoring {malformed} malformed pre-push input line(s) (first: line {first_bad})");
+        super::say(format_args!("git-credcheck: ignoring {malformed} malformed pre-push input line(s) (first: line {first_bad})"));
     }
     facts.pushed = Some(range(&setup, remote, count, &updates, keep));
     let report = setup.report(&facts);

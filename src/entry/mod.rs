@@ -136,7 +136,9 @@ pub(crate) fn emit(
             hook,
         };
         if !report.diagnostics.is_empty() {
-            render::render(format, report, style, &mut err)?;
+            // A closed stderr (`git push 2>&1 | true`) does not change the verdict: the
+            // push is still blocked by an error finding, and still allowed without one.
+            let _ = render::render(format, report, style, &mut err);
         }
     } else {
         let mut stdout = std::io::stdout().lock();
@@ -148,4 +150,10 @@ pub(crate) fn emit(
         render::render(format, report, style, &mut stdout)?;
     }
     Ok(report.has_errors())
+}
+
+/// Writes one line to stderr and ignores a failure to write it: a closed or broken
+/// stderr is never a reason to fail a push or a credential request.
+pub(crate) fn say(line: impl std::fmt::Display) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
