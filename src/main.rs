@@ -15,7 +15,8 @@ mod provider;
 mod redact;
 mod render;
 mod rules;
-mod secret;
+/// Secret shapes live with the provider tables that define them.
+use provider::shape as secret;
 
 #[cfg(test)]
 mod proptests;

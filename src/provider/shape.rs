@@ -1,11 +1,12 @@
 //! Recognises what kind of secret a string is, by shape only.
 //!
 //! The result ([`Shape`]) is what facts hold instead of the secret: its kind, the known
-//! fixed prefix of that kind (a constant of this module, never characters copied from the
-//! secret), its length and the provider that issues it. Sources for every prefix:
-//! ../shared/reference/providers.md (§1.3, §3.3, §4.2, §5, §6, §9).
+//! fixed prefix of that kind (a constant of a provider table, never characters copied
+//! from the secret), its length and the provider that issues it. The shapes themselves
+//! live in the provider tables (`TokenShape`); the few that no provider owns (a JWT, 40
+//! hex digits, 20 letters and digits) are listed here.
 
-use crate::provider::ProviderKind;
+use super::{Alphabet, Pattern, ProviderKind, TokenShape, PROVIDERS};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
@@ -38,119 +39,83 @@ pub(crate) enum SecretKind {
     Password,
 }
 
-/// (prefix, kind, provider, human name). Longest prefixes first where they overlap.
-const PREFIXES: &[(&str, SecretKind, Option<ProviderKind>, &str)] = &[
-    (
-        "github_pat_",
-        SecretKind::GithubFineGrainedPat,
-        Some(ProviderKind::Github),
-        "GitHub fine-grained personal access token",
-    ),
-    (
-        "ghp_",
-        SecretKind::GithubClassicPat,
-        Some(ProviderKind::Github),
-        "GitHub personal access token (classic)",
-    ),
-    (
-        "gho_",
-        SecretKind::GithubOauthToken,
-        Some(ProviderKind::Github),
-        "GitHub OAuth token",
-    ),
-    (
-        "ghu_",
-        SecretKind::GithubUserToServerToken,
-        Some(ProviderKind::Github),
-        "GitHub App user token",
-    ),
-    (
-        "ghs_",
-        SecretKind::GithubInstallationToken,
-        Some(ProviderKind::Github),
-        "GitHub App installation token (or Actions GITHUB_TOKEN)",
-    ),
-    (
-        "ghr_",
-        SecretKind::GithubRefreshToken,
-        Some(ProviderKind::Github),
-        "GitHub refresh token",
-    ),
-    (
-        "glpat-",
-        SecretKind::GitlabPersonalToken,
-        Some(ProviderKind::Gitlab),
-        "GitLab personal/project/group access token",
-    ),
-    (
-        "gldt-",
-        SecretKind::GitlabDeployToken,
-        Some(ProviderKind::Gitlab),
-        "GitLab deploy token",
-    ),
-    (
-        "glcbt-",
-        SecretKind::GitlabJobToken,
-        Some(ProviderKind::Gitlab),
-        "GitLab CI/CD job token",
-    ),
-    (
-        "gloas-",
-        SecretKind::GitlabOtherToken,
-        Some(ProviderKind::Gitlab),
-        "GitLab OAuth application secret",
-    ),
-    (
-        "glrt-",
-        SecretKind::GitlabOtherToken,
-        Some(ProviderKind::Gitlab),
-        "GitLab runner token",
-    ),
-    (
-        "glptt-",
-        SecretKind::GitlabOtherToken,
-        Some(ProviderKind::Gitlab),
-        "GitLab pipeline trigger token",
-    ),
-    (
-        "glft-",
-        SecretKind::GitlabOtherToken,
-        Some(ProviderKind::Gitlab),
-        "GitLab feed token",
-    ),
-    (
-        "ATATT",
-        SecretKind::AtlassianApiToken,
-        Some(ProviderKind::BitbucketCloud),
-        "Atlassian API token",
-    ),
-    (
-        "ATCTT",
-        SecretKind::BitbucketAccessToken,
-        Some(ProviderKind::BitbucketCloud),
-        "Bitbucket repository/project/workspace access token",
-    ),
-    (
-        "ATBB",
-        SecretKind::BitbucketAppPassword,
-        Some(ProviderKind::BitbucketCloud),
-        "Bitbucket app password",
-    ),
-    (
-        "BBDC-",
-        SecretKind::BitbucketDatacenterToken,
-        Some(ProviderKind::BitbucketDatacenter),
-        "Bitbucket Data Center HTTP access token",
-    ),
-    (
-        "hf_",
-        SecretKind::HuggingfaceToken,
-        Some(ProviderKind::HuggingFace),
-        "Hugging Face access token",
-    ),
+/// Shapes no single provider issues.
+const GENERIC: &[TokenShape] = &[
     // OAuth access tokens (Microsoft Entra for Azure DevOps, GCM) are JWTs.
-    ("eyJ", SecretKind::Jwt, None, "OAuth access token (JWT)"),
+    TokenShape {
+        kind: SecretKind::Jwt,
+        pattern: Pattern::Prefix("eyJ"),
+        name: "OAuth access token (JWT)",
+    },
+    TokenShape {
+        kind: SecretKind::Hex40,
+        pattern: Pattern::Fixed {
+            len: 40,
+            alphabet: Alphabet::HexLower,
+            marker: None,
+        },
+        name: "40-hex-digit token (legacy GitHub token or Gitea/Forgejo token)",
+    },
+    TokenShape {
+        kind: SecretKind::Alnum20,
+        pattern: Pattern::Fixed {
+            len: 20,
+            alphabet: Alphabet::Alnum,
+            marker: None,
+        },
+        name: "20-character password (the legacy Bitbucket app password form)",
+    },
 ];
+
+/// Every known shape with its issuer: fixed prefixes first (longest wins where they
+/// overlap, since tables list them so), then markers, then fixed-length forms.
+fn shapes() -> impl Iterator<Item = (&'static TokenShape, Option<ProviderKind>)> {
+    let all = || {
+        PROVIDERS
+            .iter()
+            .flat_map(|p| p.shapes.iter().map(move |s| (s, Some(p.kind))))
+            .chain(GENERIC.iter().map(|s| (s, None)))
+    };
+    let rank = |s: &TokenShape| match s.pattern {
+        Pattern::Prefix(_) => 0,
+        Pattern::Contains(_) => 1,
+        Pattern::Fixed { .. } => 2,
+    };
+    (0..3).flat_map(move |r| all().filter(move |(s, _)| rank(s) == r))
+}
+
+impl Pattern {
+    fn matches(self, secret: &str) -> bool {
+        match self {
+            Pattern::Prefix(p) => secret.starts_with(p) && secret.len() > p.len(),
+            Pattern::Contains(m) => secret.contains(m) && secret.len() > m.len(),
+            Pattern::Fixed {
+                len,
+                alphabet,
+                marker,
+            } => {
+                let b = secret.as_bytes();
+                b.len() == len
+                    && b.iter().all(|c| match alphabet {
+                        Alphabet::Alnum => c.is_ascii_alphanumeric(),
+                        Alphabet::Base32Lower => {
+                            c.is_ascii_lowercase() || (b'2'..=b'7').contains(c)
+                        }
+                        Alphabet::HexLower => c.is_ascii_digit() || (b'a'..=b'f').contains(c),
+                    })
+                    && marker.is_none_or(|(at, m)| secret.get(at..at + m.len()) == Some(m))
+            }
+        }
+    }
+
+    /// The fixed text that identifies the kind, if the pattern has one.
+    fn prefix(self) -> Option<&'static str> {
+        match self {
+            Pattern::Prefix(p) | Pattern::Contains(p) => Some(p),
+            Pattern::Fixed { .. } => None,
+        }
+    }
+}
 
 /// The shape of a secret: everything about it that may be stored, printed or serialised.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,59 +131,26 @@ pub(crate) struct Shape {
 impl Shape {
     pub(crate) fn of(secret: &str) -> Shape {
         let len = secret.chars().count();
-        if secret.is_empty() {
-            return Shape {
-                kind: SecretKind::Empty,
+        let found = (!secret.is_empty())
+            .then(|| shapes().find(|(s, _)| s.pattern.matches(secret)))
+            .flatten();
+        match found {
+            Some((s, provider)) => Shape {
+                kind: s.kind,
+                prefix: s.pattern.prefix().map(str::to_owned),
+                len,
+                provider,
+            },
+            None => Shape {
+                kind: if secret.is_empty() {
+                    SecretKind::Empty
+                } else {
+                    SecretKind::Password
+                },
                 prefix: None,
                 len,
                 provider: None,
-            };
-        }
-        for (prefix, kind, provider, _) in PREFIXES {
-            // Self-managed GitLab may put an instance prefix before `glpat-` (providers.md §4.2).
-            let hit = if *kind == SecretKind::GitlabPersonalToken {
-                secret.contains(prefix)
-            } else {
-                secret.starts_with(prefix)
-            };
-            if hit && secret.len() > prefix.len() {
-                return Shape {
-                    kind: *kind,
-                    prefix: Some((*prefix).to_owned()),
-                    len,
-                    provider: *provider,
-                };
-            }
-        }
-        let b = secret.as_bytes();
-        let (kind, provider) = if b.len() == 84
-            && b.iter().all(u8::is_ascii_alphanumeric)
-            && &secret[76..80] == "AZDO"
-        {
-            (SecretKind::AzureDevopsPat, Some(ProviderKind::AzureDevops))
-        } else if b.len() == 52
-            && b.iter()
-                .all(|c| c.is_ascii_lowercase() || (b'2'..=b'7').contains(c))
-        {
-            (
-                SecretKind::AzureDevopsLegacyPat,
-                Some(ProviderKind::AzureDevops),
-            )
-        } else if b.len() == 40
-            && b.iter()
-                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
-        {
-            (SecretKind::Hex40, None)
-        } else if b.len() == 20 && b.iter().all(u8::is_ascii_alphanumeric) {
-            (SecretKind::Alnum20, None)
-        } else {
-            (SecretKind::Password, None)
-        };
-        Shape {
-            kind,
-            prefix: None,
-            len,
-            provider,
+            },
         }
     }
 
@@ -244,17 +176,11 @@ impl Shape {
 
 impl SecretKind {
     pub(crate) fn name(self) -> &'static str {
-        if let Some((_, _, _, name)) = PREFIXES.iter().find(|(_, k, _, _)| *k == self) {
-            return name;
+        if let Some((s, _)) = shapes().find(|(s, _)| s.kind == self) {
+            return s.name;
         }
         match self {
             SecretKind::Empty => "empty secret",
-            SecretKind::Alnum20 => "20-character password (the legacy Bitbucket app password form)",
-            SecretKind::AzureDevopsPat => "Azure DevOps personal access token",
-            SecretKind::AzureDevopsLegacyPat => {
-                "Azure DevOps personal access token (legacy 52-character form)"
-            }
-            SecretKind::Hex40 => "40-hex-digit token (legacy GitHub token or Gitea/Forgejo token)",
             _ => "password (not a known token shape)",
         }
     }

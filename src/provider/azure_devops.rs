@@ -1,0 +1,29 @@
+//! Azure DevOps Services and Server. Sources: ../shared/reference/providers.md §5.
+
+use super::{Alphabet, Pattern, Provider, ProviderKind, TokenShape};
+use crate::date::Date;
+use crate::provider::SecretKind::*;
+
+pub(super) static PROVIDER: Provider = Provider {
+    kind: ProviderKind::AzureDevops,
+    name: "Azure DevOps",
+    family: ProviderKind::AzureDevops,
+    hosts: &["dev.azure.com", "*.visualstudio.com", "ssh.dev.azure.com", "vs-ssh.visualstudio.com"],
+    // §10: Azure DevOps Server URLs carry `/_git/`.
+    path_markers: &["/_git/"],
+    // §5: new PATs are 84 characters with `AZDO` at offset 76; legacy ones 52 base32.
+    shapes: &[
+        TokenShape { kind: AzureDevopsPat, pattern: Pattern::Fixed { len: 84, alphabet: Alphabet::Alnum, marker: Some((76, "AZDO")) }, name: "Azure DevOps personal access token" },
+        TokenShape { kind: AzureDevopsLegacyPat, pattern: Pattern::Fixed { len: 52, alphabet: Alphabet::Base32Lower, marker: None }, name: "Azure DevOps personal access token (legacy 52-character form)" },
+    ],
+    tokens: &[AzureDevopsPat, AzureDevopsLegacyPat],
+    // §5: alternate credentials (passwords) retired 2020-03-02.
+    password_cutoff: Some(Date::new(2020, 3, 2)),
+    https_username: "any non-empty value",
+    push_scopes: "Code (Read & write)",
+    token_page: "https://dev.azure.com/<org>/_usersSettings/tokens",
+    ssh_user: Some("git"),
+    ssh_test: Some("ssh -T git@ssh.dev.azure.com"),
+    source: "https://learn.microsoft.com/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate",
+    ..Provider::EMPTY
+};

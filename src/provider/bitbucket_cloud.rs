@@ -1,0 +1,62 @@
+//! Bitbucket Cloud (bitbucket.org). Sources: ../shared/reference/providers.md §1.
+
+use super::{Pattern, Provider, ProviderKind, Retirement, TokenShape, TokenUsername};
+use crate::date::Date;
+use crate::provider::SecretKind::*;
+
+/// App passwords: creation disabled 2025-09-09, brownouts 2026-06-09 → 2026-07-27,
+/// removed 2026-07-28 (providers.md §1.1, §1.5: Atlassian's brownout notice,
+/// community.atlassian.com/…/ba-p/3237429).
+pub(super) const APP_PASSWORDS: Retirement = Retirement {
+    kinds: &[BitbucketAppPassword, Alnum20],
+    what: "app passwords",
+    failing_from: Date::new(2026, 6, 9),
+    refused_from: Date::new(2026, 7, 28),
+    // Legacy app passwords are 20 letters and digits with no prefix (§1.3).
+    ambiguous: Some((Alnum20, "a 20-character secret is the legacy app password form, or an account password, refused since 2022-03-01")),
+};
+
+pub(super) static PROVIDER: Provider = Provider {
+    kind: ProviderKind::BitbucketCloud,
+    name: "Bitbucket Cloud",
+    family: ProviderKind::BitbucketCloud,
+    hosts: &["bitbucket.org", "altssh.bitbucket.org"],
+    // §1.3: prefixes observed by scanners (noseyparker) and Atlassian's Bamboo API ("ATAT").
+    shapes: &[
+        TokenShape { kind: AtlassianApiToken, pattern: Pattern::Prefix("ATATT"), name: "Atlassian API token" },
+        TokenShape { kind: BitbucketAccessToken, pattern: Pattern::Prefix("ATCTT"), name: "Bitbucket repository/project/workspace access token" },
+        TokenShape { kind: BitbucketAppPassword, pattern: Pattern::Prefix("ATBB"), name: "Bitbucket app password" },
+    ],
+    // §1.1: API tokens (with scopes) and access tokens.
+    tokens: &[AtlassianApiToken, BitbucketAccessToken],
+    // §1.1: account passwords refused for everyone from 2022-03-01.
+    password_cutoff: Some(Date::new(2022, 3, 1)),
+    retired: &[APP_PASSWORDS],
+    // §1.2: API token → Bitbucket username or `x-bitbucket-api-token-auth`; access and
+    // OAuth tokens → `x-token-auth`.
+    token_usernames: &[
+        TokenUsername { kinds: &[BitbucketAccessToken], exactly: Some("x-token-auth"), refused: &[], refuse_labels: false, want: "x-token-auth" },
+        TokenUsername { kinds: &[AtlassianApiToken], exactly: None, refused: &["x-token-auth"], refuse_labels: true, want: "your Bitbucket username or x-bitbucket-api-token-auth" },
+        TokenUsername { kinds: &[BitbucketAppPassword, Alnum20], exactly: None, refused: &[], refuse_labels: true, want: "your Bitbucket username or x-bitbucket-api-token-auth" },
+    ],
+    service_usernames: &["x-token-auth", "x-bitbucket-api-token-auth"],
+    // §1.2: "For git: username or x-bitbucket-api-token-auth. Email = REST only."
+    email_username_refused: Some("Bitbucket Cloud wants your Bitbucket username (or x-bitbucket-api-token-auth) for git; the email is only for the REST API"),
+    https_username: "your Bitbucket username (Personal settings → Bitbucket profile settings), or `x-bitbucket-api-token-auth`; `x-token-auth` for access tokens; never your email",
+    username_placeholder: Some("<your-bitbucket-username>"),
+    // §1.6
+    no_write_error: Some("Your credentials lack one or more required privilege scopes."),
+    // §1.4: write does not imply read.
+    push_scopes: "read:repository:bitbucket and write:repository:bitbucket",
+    token_page: "https://id.atlassian.com/manage-profile/security/api-tokens",
+    // §1.7
+    ssh_user: Some("git"),
+    ssh_test: Some("ssh -T git@bitbucket.org"),
+    // §1.5: RSA host key rotated 2023-06-20 (bitbucket.org/blog/ssh-host-key-changes).
+    retired_host_keys: &[("AAAAubiN81eDcafrgMeLzaFPsw", Date::new(2023, 6, 20)), ("SHA256:zzXQOXSRBEiUtuE8AikJYKwbHaxvSc0ojez9YXaGp1A", Date::new(2023, 6, 20))],
+    host_keys_page: Some("https://bitbucket.org/site/ssh"),
+    // §1.4: API tokens expire after at most one year.
+    max_token_days: Some(365),
+    source: "https://support.atlassian.com/bitbucket-cloud/docs/using-api-tokens",
+    ..Provider::EMPTY
+};

@@ -1,0 +1,19 @@
+//! Gitea, Forgejo and Codeberg. Sources: ../shared/reference/providers.md §6.
+
+use super::{Provider, ProviderKind};
+use crate::provider::SecretKind::*;
+
+pub(super) static PROVIDER: Provider = Provider {
+    kind: ProviderKind::Gitea,
+    name: "Gitea/Forgejo",
+    family: ProviderKind::Gitea,
+    hosts: &["codeberg.org"],
+    // §6: access tokens are 40 lowercase hex digits.
+    tokens: &[Hex40],
+    https_username: "your username (any value when the token is the password)",
+    push_scopes: "write:repository",
+    token_page: "Settings → Applications → Access tokens",
+    ssh_user: Some("git"),
+    source: "https://docs.codeberg.org/security/2fa/",
+    ..Provider::EMPTY
+};

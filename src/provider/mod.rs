@@ -1,0 +1,615 @@
+//! Provider policy as data: one table per hosting service, one file per table.
+//!
+//! Each file in this folder (`github.rs`, `bitbucket_cloud.rs`, …) holds one [`Provider`]:
+//! its hosts, the token shapes it issues, the secrets and user names it accepts for git,
+//! the scopes a push needs, its dates, error texts and SSH facts, each with its source in
+//! a comment (most cite `../shared/reference/providers.md`). [`shape`] classifies a secret
+//! by reading these tables, so the issuer of a token is written down once.
+//!
+//! Rules ask these tables (`u.provider.map(ProviderKind::info)`, the helper methods on
+//! [`Provider`]); no rule names a host, a date or a token prefix. This folder imports
+//! only `crate::date`; everything else imports it.
+
+mod azure_devops;
+mod bitbucket_cloud;
+mod bitbucket_datacenter;
+mod codecommit;
+mod gitea;
+mod github;
+mod github_enterprise;
+mod gitlab;
+mod hugging_face;
+pub(crate) mod shape;
+
+use crate::date::Date;
+use serde::{Deserialize, Serialize};
+pub(crate) use shape::{SecretKind, Shape};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum ProviderKind {
+    BitbucketCloud,
+    BitbucketDatacenter,
+    Github,
+    GithubEnterprise,
+    Gitlab,
+    AzureDevops,
+    Gitea,
+    Codecommit,
+    HuggingFace,
+}
+
+/// How a token of some kind is recognised, by shape only.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Pattern {
+    /// Starts with this fixed prefix (and has more after it).
+    Prefix(&'static str),
+    /// Holds this marker anywhere (an instance may put its own prefix before it).
+    Contains(&'static str),
+    /// Exactly `len` characters from `alphabet`, with `marker` at a byte offset if given.
+    Fixed {
+        len: usize,
+        alphabet: Alphabet,
+        marker: Option<(usize, &'static str)>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Alphabet {
+    /// `[A-Za-z0-9]`
+    Alnum,
+    /// `[a-z2-7]` (RFC 4648 base32, lower case)
+    Base32Lower,
+    /// `[0-9a-f]`
+    HexLower,
+}
+
+/// A token shape a provider issues.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TokenShape {
+    pub kind: SecretKind,
+    pub pattern: Pattern,
+    /// What people call it: "GitHub personal access token (classic)".
+    pub name: &'static str,
+}
+
+/// A kind of secret the provider used to accept and has retired.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Retirement {
+    pub kinds: &'static [SecretKind],
+    /// "app passwords"
+    pub what: &'static str,
+    /// From this day the secret fails some of the time (brownouts).
+    pub failing_from: Date,
+    /// From this day the provider refuses it.
+    pub refused_from: Date,
+    /// An ambiguous kind among `kinds`, and why it is counted here.
+    pub ambiguous: Option<(SecretKind, &'static str)>,
+}
+
+/// The user name a kind of token must be paired with.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TokenUsername {
+    pub kinds: &'static [SecretKind],
+    /// The only user name accepted, if there is one.
+    pub exactly: Option<&'static str>,
+    /// User names refused with these kinds.
+    pub refused: &'static [&'static str],
+    /// The name the token was given when created is not a user name.
+    pub refuse_labels: bool,
+    /// What to use instead.
+    pub want: &'static str,
+}
+
+/// A credential that authenticates but cannot push.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CannotPush {
+    pub kind: SecretKind,
+    /// The user name that marks it when the secret's shape does not (`gitlab-ci-token`).
+    pub username: Option<&'static str>,
+    /// A user name prefix that marks it (`gitlab+deploy-token`).
+    pub username_prefix: Option<&'static str>,
+    /// "a GitLab deploy token, which has no write_repository scope"
+    pub why: &'static str,
+    /// Refused on every push (else only where the project has not allowed it).
+    pub always: bool,
+}
+
+/// Paths a token may change only with an extra scope or permission.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct GuardedPaths {
+    /// Path prefixes, relative to the repository root.
+    pub prefixes: &'static [&'static str],
+    /// What each token kind needs to change them; kinds not listed are not judged.
+    pub needs: &'static [(SecretKind, &'static str)],
+    /// Where to grant it.
+    pub fix: &'static str,
+}
+
+/// A CLI whose credential helper answers with a token from the environment when one is set.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CliHelper {
+    /// "GH_TOKEN/GITHUB_TOKEN"
+    pub variables: &'static str,
+    /// The user name the helper pairs with the token.
+    pub username: Option<&'static str>,
+}
+
+/// One provider's rules for git authentication.
+pub(crate) struct Provider {
+    pub kind: ProviderKind,
+    pub name: &'static str,
+    /// The provider whose tokens this one accepts (GitHub for GitHub Enterprise).
+    pub family: ProviderKind,
+    /// Host names (exact, lower case) and `*.suffix` patterns.
+    pub hosts: &'static [&'static str],
+    /// Path markers of self-hosted instances (`/scm/`, `/_git/`).
+    pub path_markers: &'static [&'static str],
+    /// Token shapes this provider issues (whether or not git accepts them).
+    pub shapes: &'static [TokenShape],
+    /// Secret kinds the provider accepts for git over HTTPS.
+    pub tokens: &'static [SecretKind],
+    /// Account passwords are refused for git over HTTPS from this date (None: accepted or instance-dependent).
+    pub password_cutoff: Option<Date>,
+    /// Kinds this provider never issues and reads as an account password.
+    pub password_like: &'static [SecretKind],
+    /// Secret kinds it has retired.
+    pub retired: &'static [Retirement],
+    /// User names each kind of token needs.
+    pub token_usernames: &'static [TokenUsername],
+    /// Fixed user names that go with tokens, never with a password.
+    pub service_usernames: &'static [&'static str],
+    /// Why an e-mail address is refused as the git user name, when it is.
+    pub email_username_refused: Option<&'static str>,
+    /// What to put in the user name field next to a token.
+    pub https_username: &'static str,
+    /// A placeholder for `credential.<url>.username` in fixes, when the user name matters.
+    pub username_placeholder: Option<&'static str>,
+    /// Credentials that authenticate but cannot push.
+    pub cannot_push: &'static [CannotPush],
+    /// Text the server answers when a push is refused for lack of write access.
+    pub no_write_error: Option<&'static str>,
+    /// Paths that need an extra scope to change.
+    pub guarded_paths: Option<GuardedPaths>,
+    /// The CLI helper that prefers a token from the environment.
+    pub cli_helper: Option<CliHelper>,
+    /// A helper this provider needs and how (`!aws codecommit credential-helper $@`).
+    pub signing_helper: Option<&'static str>,
+    /// What a token needs to push.
+    pub push_scopes: &'static str,
+    /// Where to create a token.
+    pub token_page: &'static str,
+    /// The SSH user every push must use, for hosted services.
+    pub ssh_user: Option<&'static str>,
+    /// How to check an SSH setup against this provider.
+    pub ssh_test: Option<&'static str>,
+    /// Retired SSH host keys: (SHA256 fingerprint or base64 blob fragment, replaced on).
+    pub retired_host_keys: &'static [(&'static str, Date)],
+    /// Where the provider publishes its current host key fingerprints.
+    pub host_keys_page: Option<&'static str>,
+    /// Longest lifetime of a token, in days.
+    pub max_token_days: Option<u32>,
+    pub source: &'static str,
+}
+
+impl Provider {
+    /// A row with nothing known, for `..Provider::EMPTY` in the tables.
+    pub(crate) const EMPTY: Provider = Provider {
+        kind: ProviderKind::Gitea,
+        name: "",
+        family: ProviderKind::Gitea,
+        hosts: &[],
+        path_markers: &[],
+        shapes: &[],
+        tokens: &[],
+        password_cutoff: None,
+        password_like: &[],
+        retired: &[],
+        token_usernames: &[],
+        service_usernames: &[],
+        email_username_refused: None,
+        https_username: "",
+        username_placeholder: None,
+        cannot_push: &[],
+        no_write_error: None,
+        guarded_paths: None,
+        cli_helper: None,
+        signing_helper: None,
+        push_scopes: "",
+        token_page: "",
+        ssh_user: None,
+        ssh_test: None,
+        retired_host_keys: &[],
+        host_keys_page: None,
+        max_token_days: None,
+        source: "",
+    };
+
+    /// Is `host` one of this provider's hosted services (not a self-hosted instance)?
+    pub(crate) fn hosts_exactly(&self, host: &str) -> bool {
+        self.hosts.iter().any(|pat| host_matches(pat, host))
+    }
+
+    /// Why this provider refuses `secret` (with `username`) on `today`, and whether the
+    /// refusal is certain (false: it fails some of the time, as in a brownout).
+    pub(crate) fn refusal(
+        &self,
+        today: Date,
+        username: Option<&str>,
+        secret: &Shape,
+    ) -> Option<(String, bool)> {
+        if let Some(r) = self.retired.iter().find(|r| r.kinds.contains(&secret.kind)) {
+            let note = r
+                .ambiguous
+                .filter(|(k, _)| *k == secret.kind)
+                .map(|(_, why)| format!(" ({why})"))
+                .unwrap_or_default();
+            let (name, what, removed) = (self.name, r.what, r.refused_from);
+            return if today >= removed {
+                Some((format!("{name} removed {what} on {removed}{note}"), true))
+            } else if today >= r.failing_from {
+                let since = r.failing_from;
+                Some((format!("{name} {what} fail during brownouts since {since} and are removed on {removed}{note}"), false))
+            } else {
+                None
+            };
+        }
+        let password = secret.kind == SecretKind::Password
+            && !username.is_some_and(is_service_username)
+            || self.password_like.contains(&secret.kind);
+        if !password {
+            return None;
+        }
+        let cutoff = self.password_cutoff?;
+        (today >= cutoff).then(|| {
+            (
+                format!(
+                    "{} refuses account passwords for git since {cutoff}; this is not a token shape",
+                    self.name
+                ),
+                true,
+            )
+        })
+    }
+
+    /// The user name `kind` needs when `user` is not it, if this provider says.
+    pub(crate) fn username_needed(&self, kind: SecretKind, user: &str) -> Option<String> {
+        for t in self
+            .token_usernames
+            .iter()
+            .filter(|t| t.kinds.contains(&kind))
+        {
+            if t.exactly.is_some_and(|want| want != user) || t.refused.contains(&user) {
+                return Some(t.want.to_owned());
+            }
+            if t.refuse_labels && looks_like_token_label(user) {
+                return Some(format!("{} (not the token's label)", t.want));
+            }
+        }
+        None
+    }
+
+    /// What stops this credential from pushing, if the table knows.
+    pub(crate) fn cannot_push(&self, kind: Option<SecretKind>, user: &str) -> Option<&CannotPush> {
+        self.cannot_push.iter().find(|c| {
+            kind == Some(c.kind)
+                || c.username == Some(user)
+                || c.username_prefix.is_some_and(|p| user.starts_with(p))
+        })
+    }
+}
+
+/// A fixed user name that goes with tokens on any provider (`x-token-auth`, `oauth2`).
+pub(crate) fn is_service_username(user: &str) -> bool {
+    PROVIDERS
+        .iter()
+        .any(|p| p.service_usernames.contains(&user))
+}
+
+/// A user name that reads like the label a token was given (`git-push-token`, `my_api_token`).
+fn looks_like_token_label(user: &str) -> bool {
+    let lower = user.to_ascii_lowercase();
+    !is_service_username(&lower)
+        && !lower.contains('@')
+        && (lower.contains("token")
+            || lower.contains("app-password")
+            || lower.contains("apppassword"))
+}
+
+/// Bitbucket Cloud's app password dates, for code not yet reading the table.
+pub(crate) const BITBUCKET_APP_PASSWORD_BROWNOUT: Date =
+    bitbucket_cloud::APP_PASSWORDS.failing_from;
+pub(crate) const BITBUCKET_APP_PASSWORD_REMOVED: Date = bitbucket_cloud::APP_PASSWORDS.refused_from;
+
+/// Every provider, in the order of the docs table.
+pub(crate) static PROVIDERS: &[&Provider] = &[
+    &bitbucket_cloud::PROVIDER,
+    &bitbucket_datacenter::PROVIDER,
+    &github::PROVIDER,
+    &github_enterprise::PROVIDER,
+    &gitlab::PROVIDER,
+    &azure_devops::PROVIDER,
+    &gitea::PROVIDER,
+    &codecommit::PROVIDER,
+    &hugging_face::PROVIDER,
+];
+
+/// The provider table as Markdown (`git-credcheck providers`, docs/providers.md).
+pub(crate) fn table_markdown() -> String {
+    let mut s = String::from("| provider | id | hosts | tokens for git | user name | push needs | passwords refused from | retired secrets | max token age | SSH user | source |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for p in PROVIDERS {
+        let tokens: Vec<&str> = p.tokens.iter().map(|k| k.name()).collect();
+        let retired: Vec<String> = p
+            .retired
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}: brownouts from {}, removed {}",
+                    r.what, r.failing_from, r.refused_from
+                )
+            })
+            .collect();
+        let app = if retired.is_empty() {
+            "-".to_owned()
+        } else {
+            retired.join("; ")
+        };
+        s.push_str(&format!(
+            "| {} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            p.name,
+            p.kind.id(),
+            if p.hosts.is_empty() {
+                "(configured in `hosts:`)".to_owned()
+            } else {
+                p.hosts.join(", ")
+            },
+            if tokens.is_empty() {
+                "-".to_owned()
+            } else {
+                tokens.join("; ")
+            },
+            p.https_username,
+            p.push_scopes,
+            p.password_cutoff
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "-".into()),
+            app,
+            p.max_token_days
+                .map(|d| format!("{d} days"))
+                .unwrap_or_else(|| "-".into()),
+            p.ssh_user.unwrap_or("-"),
+            p.source,
+        ));
+    }
+    s
+}
+
+/// docs/providers.md, generated from the table.
+#[cfg(test)]
+pub(crate) fn docs_markdown() -> String {
+    format!(
+        "# Providers\n\n<!-- generated from src/provider/ by `UPDATE_DOCS=1 cargo test docs_are_fresh`; do not edit -->\n\nWhat git-credcheck knows about each provider (also `git-credcheck providers`). Self-hosted servers are mapped with `hosts:` in the configuration file; paths with `/scm/` are Bitbucket Data Center, paths with `/_git/` Azure DevOps Server.\n\n{}",
+        table_markdown()
+    )
+}
+
+impl ProviderKind {
+    pub(crate) fn info(self) -> &'static Provider {
+        PROVIDERS
+            .iter()
+            .copied()
+            .find(|p| p.kind == self)
+            .expect("every kind has a row in PROVIDERS")
+    }
+
+    /// The kebab-case id used in config files and JSON.
+    pub(crate) fn id(self) -> &'static str {
+        match self {
+            ProviderKind::BitbucketCloud => "bitbucket-cloud",
+            ProviderKind::BitbucketDatacenter => "bitbucket-datacenter",
+            ProviderKind::Github => "github",
+            ProviderKind::GithubEnterprise => "github-enterprise",
+            ProviderKind::Gitlab => "gitlab",
+            ProviderKind::AzureDevops => "azure-devops",
+            ProviderKind::Gitea => "gitea",
+            ProviderKind::Codecommit => "codecommit",
+            ProviderKind::HuggingFace => "hugging-face",
+        }
+    }
+
+    pub(crate) fn from_id(id: &str) -> Option<ProviderKind> {
+        PROVIDERS.iter().map(|p| p.kind).find(|k| k.id() == id)
+    }
+
+    /// Is this the same family (a GitHub token sent to GitHub Enterprise is not foreign)?
+    pub(crate) fn family(self) -> ProviderKind {
+        self.info().family
+    }
+}
+
+/// Which provider serves `host` (lower case, without port) and `path`.
+/// `mapped` holds the user's `hosts:` entries from the config file, which win.
+pub(crate) fn detect(
+    host: &str,
+    path: &str,
+    mapped: &[(String, ProviderKind)],
+) -> Option<ProviderKind> {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if let Some((_, kind)) = mapped.iter().find(|(h, _)| h.eq_ignore_ascii_case(&host)) {
+        return Some(*kind);
+    }
+    if let Some(p) = PROVIDERS.iter().find(|p| p.hosts_exactly(&host)) {
+        return Some(p.kind);
+    }
+    let path = format!("/{}", path.trim_start_matches('/'));
+    PROVIDERS
+        .iter()
+        .find(|p| p.path_markers.iter().any(|m| path.contains(m)))
+        .map(|p| p.kind)
+}
+
+fn host_matches(pattern: &str, host: &str) -> bool {
+    match pattern.split_once('*') {
+        Some((pre, post)) => {
+            host.len() > pre.len() + post.len() && host.starts_with(pre) && host.ends_with(post)
+        }
+        None => pattern == host,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_has_an_id_that_round_trips() {
+        for p in PROVIDERS {
+            assert_eq!(ProviderKind::from_id(p.kind.id()), Some(p.kind));
+            assert!(p.source.starts_with("http"), "{}", p.name);
+        }
+    }
+
+    #[test]
+    fn retired_and_password_refusals_follow_the_tables() {
+        let bb = ProviderKind::BitbucketCloud.info();
+        let atbb = Shape::of("ATBB0123456789abcdefABCDEF0123456789");
+        assert!(bb.refusal(Date::new(2026, 6, 8), None, &atbb).is_none());
+        assert_eq!(
+            bb.refusal(Date::new(2026, 6, 9), None, &atbb).map(|r| r.1),
+            Some(false)
+        );
+        let (why, certain) = bb
+            .refusal(Date::new(2026, 7, 28), None, &atbb)
+            .expect("removed");
+        assert!(certain && why.contains("2026-07-28"), "{why}");
+        let gh = ProviderKind::Github.info();
+        let password = Shape::of("correct horse battery staple");
+        assert!(gh
+            .refusal(Date::new(2021, 8, 12), None, &password)
+            .is_none());
+        assert!(gh
+            .refusal(Date::new(2021, 8, 13), None, &password)
+            .is_some());
+        // A service user name says the secret is a token of a shape we do not know.
+        assert!(gh
+            .refusal(Date::new(2026, 1, 1), Some("x-access-token"), &password)
+            .is_none());
+        assert!(gh
+            .refusal(
+                Date::new(2026, 1, 1),
+                None,
+                &Shape::of("bLHDMmvlk7L9wGerIfMg")
+            )
+            .is_some());
+        let gl = ProviderKind::Gitlab.info();
+        assert!(gl.refusal(Date::new(2026, 1, 1), None, &password).is_none());
+    }
+
+    #[test]
+    fn usernames_and_read_only_credentials_follow_the_tables() {
+        let bb = ProviderKind::BitbucketCloud.info();
+        assert_eq!(
+            bb.username_needed(SecretKind::BitbucketAccessToken, "alice")
+                .as_deref(),
+            Some("x-token-auth")
+        );
+        assert!(bb
+            .username_needed(SecretKind::BitbucketAccessToken, "x-token-auth")
+            .is_none());
+        assert!(bb
+            .username_needed(SecretKind::AtlassianApiToken, "my-push-token")
+            .is_some_and(|w| w.contains("label")));
+        assert!(bb
+            .username_needed(SecretKind::AtlassianApiToken, "alice")
+            .is_none());
+        let gl = ProviderKind::Gitlab.info();
+        assert!(gl
+            .cannot_push(None, "gitlab+deploy-token-7")
+            .is_some_and(|c| c.always));
+        assert!(gl
+            .cannot_push(Some(SecretKind::GitlabJobToken), "x")
+            .is_some_and(|c| !c.always));
+        assert!(gl
+            .cannot_push(Some(SecretKind::GitlabPersonalToken), "alice")
+            .is_none());
+    }
+
+    /// Each kind is issued by one provider: the issuer table cannot disagree with itself.
+    #[test]
+    fn every_token_kind_has_one_issuer() {
+        let mut seen = std::collections::HashMap::new();
+        for p in PROVIDERS {
+            for s in p.shapes {
+                let issuer = seen.entry(s.kind).or_insert(p.kind);
+                assert_eq!(*issuer, p.kind, "{:?}", s.kind);
+                if let Pattern::Prefix(fixed) | Pattern::Contains(fixed) = s.pattern {
+                    let token = format!("{fixed}{}", "a".repeat(30));
+                    assert_eq!(Shape::of(&token).provider, Some(p.kind), "{fixed}");
+                }
+            }
+            for k in p.tokens {
+                let issuer = PROVIDERS
+                    .iter()
+                    .find(|q| q.shapes.iter().any(|s| s.kind == *k))
+                    .map(|q| q.family);
+                assert!(
+                    issuer.is_none_or(|i| i == p.family),
+                    "{:?} in {}",
+                    k,
+                    p.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn detects_hosted_services() {
+        let none: &[(String, ProviderKind)] = &[];
+        assert_eq!(
+            detect("bitbucket.org", "ws/r.git", none),
+            Some(ProviderKind::BitbucketCloud)
+        );
+        assert_eq!(
+            detect("GitHub.com", "a/b", none),
+            Some(ProviderKind::Github)
+        );
+        assert_eq!(
+            detect("gitlab.com", "a/b", none),
+            Some(ProviderKind::Gitlab)
+        );
+        assert_eq!(
+            detect("dev.azure.com", "o/p/_git/r", none),
+            Some(ProviderKind::AzureDevops)
+        );
+        assert_eq!(
+            detect("acme.visualstudio.com", "p/_git/r", none),
+            Some(ProviderKind::AzureDevops)
+        );
+        assert_eq!(
+            detect("git-codecommit.eu-west-1.amazonaws.com", "v1/repos/r", none),
+            Some(ProviderKind::Codecommit)
+        );
+        assert_eq!(
+            detect("hf.co", "spaces/x", none),
+            Some(ProviderKind::HuggingFace)
+        );
+        assert_eq!(
+            detect("codeberg.org", "a/b", none),
+            Some(ProviderKind::Gitea)
+        );
+        assert_eq!(
+            detect("git.acme.test", "scm/PROJ/r.git", none),
+            Some(ProviderKind::BitbucketDatacenter)
+        );
+        assert_eq!(
+            detect("tfs.acme.test", "tfs/c/p/_git/r", none),
+            Some(ProviderKind::AzureDevops)
+        );
+        assert_eq!(detect("git.acme.test", "a/b", none), None);
+        let mapped = vec![("git.acme.test".to_owned(), ProviderKind::Gitlab)];
+        assert_eq!(
+            detect("git.acme.test", "a/b", &mapped),
+            Some(ProviderKind::Gitlab)
+        );
+    }
+}
