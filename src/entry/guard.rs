@@ -6,8 +6,9 @@
 //! nothing and git carries on.
 
 use super::Setup;
-use crate::facts::credential::{self, Answer, HelperKind};
-use crate::facts::{url, Facts, PushUrl, Rejected, Remote, Stage};
+use crate::facts::credential::HelperKind;
+use crate::facts::request::{self, Attributes};
+use crate::facts::{Facts, PushUrl, Rejected, Remote, Stage};
 use crate::render::{self, Format, Report, Style};
 use crate::rules::{Category, Severity};
 use crate::secret::Shape;
@@ -15,49 +16,13 @@ use std::io::{Read, Write};
 
 const MAX_INPUT: u64 = 1 << 20;
 
-/// The attributes of git's credential protocol that the guard uses.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct Attributes {
-    pub protocol: Option<String>,
-    pub host: Option<String>,
-    pub path: Option<String>,
-    pub username: Option<String>,
-    pub password: Option<String>,
-}
-
-/// Parses `key=value` lines up to a blank line or EOF; unknown keys (`wwwauth[]`,
-/// `capability[]`…) and malformed lines are ignored.
-pub(crate) fn parse(input: &[u8]) -> Attributes {
-    let mut a = Attributes::default();
-    for line in input.split(|b| *b == b'\n') {
-        let line = String::from_utf8_lossy(line);
-        let line = line.trim_end_matches('\r');
-        if line.is_empty() {
-            break;
-        }
-        let Some((k, v)) = line.split_once('=') else {
-            continue;
-        };
-        let v = Some(v.to_owned());
-        match k {
-            "protocol" => a.protocol = v,
-            "host" => a.host = v,
-            "path" => a.path = v,
-            "username" => a.username = v,
-            "password" => a.password = v,
-            _ => {}
-        }
-    }
-    a
-}
-
 pub(crate) fn run(operation: &str, today: Option<&str>) -> anyhow::Result<()> {
     let mut input = Vec::new();
     std::io::stdin()
         .lock()
         .take(MAX_INPUT)
         .read_to_end(&mut input)?;
-    let attrs = parse(&input);
+    let attrs = Attributes::parse(&input);
     match operation {
         "get" => get(&attrs, today),
         "erase" => erase(&attrs, today),
@@ -68,60 +33,7 @@ pub(crate) fn run(operation: &str, today: Option<&str>) -> anyhow::Result<()> {
 
 /// The URL facts of a credential request.
 fn request_url(setup: &Setup, a: &Attributes) -> Option<PushUrl> {
-    let protocol = a.protocol.as_deref()?.to_ascii_lowercase();
-    if protocol != "https" && protocol != "http" {
-        return None;
-    }
-    let hostport = a.host.as_deref().filter(|h| !h.is_empty())?;
-    let (host, port) = match hostport.rsplit_once(':') {
-        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) && !h.ends_with(':') => {
-            (h.trim_matches(['[', ']']).to_owned(), p.parse().ok())
-        }
-        _ => (hostport.trim_matches(['[', ']']).to_owned(), None),
-    };
-    let path = a.path.clone().unwrap_or_default();
-    let user_secret = a
-        .username
-        .as_deref()
-        .filter(|u| crate::secret::username_is_secret(u))
-        .map(Shape::of);
-    let parsed = url::ParsedUrl {
-        scheme: if protocol == "https" {
-            url::Scheme::Https
-        } else {
-            url::Scheme::Http
-        },
-        scheme_text: protocol.clone(),
-        host: Some(host.to_ascii_lowercase()),
-        port,
-        path: path.clone(),
-        user: a.username.clone().filter(|_| user_secret.is_none()),
-        user_secret,
-        password: None,
-        display: format!("{protocol}://{hostport}/{path}"),
-    };
-    let provider = crate::provider::detect(&host, &path, &setup.settings.hosts);
-    let mut https = credential::gather(&setup.ctx, &setup.git_config, &parsed)?;
-    // git reached the guard: every helper up to it did not answer.
-    if let Some(pos) = https
-        .helpers
-        .iter()
-        .position(|h| h.kind == HelperKind::Guard)
-    {
-        for h in &mut https.helpers[..=pos] {
-            h.answer = Answer::No;
-        }
-    }
-    Some(PushUrl {
-        remote: crate::facts::GUARD_REMOTE.into(),
-        url: parsed,
-        configured: None,
-        rewrite: None,
-        provider,
-        authenticated_now: false,
-        https: Some(https),
-        ssh: None,
-    })
+    request::push_url(&setup.ctx, &setup.git_config, &setup.settings.hosts, a)
 }
 
 fn facts_for(setup: &Setup, u: PushUrl, rejected: Option<Rejected>) -> Facts {
@@ -273,19 +185,4 @@ fn store(a: &Attributes, today: Option<&str>) -> anyhow::Result<()> {
         password,
         setup.today,
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_protocol_and_ignores_unknown_keys() {
-        let a = parse(b"capability[]=authtype\nprotocol=https\nhost=bitbucket.org\nwwwauth[]=Basic realm=\"x\"\nusername=alice\nnonsense\n\nhost=ignored\n");
-        assert_eq!(a.protocol.as_deref(), Some("https"));
-        assert_eq!(a.host.as_deref(), Some("bitbucket.org"));
-        assert_eq!(a.username.as_deref(), Some("alice"));
-        assert_eq!(parse(b""), Attributes::default());
-        assert_eq!(parse(&[0xff, 0xfe, b'\n']), Attributes::default());
-    }
 }

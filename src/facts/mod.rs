@@ -9,6 +9,7 @@ pub(crate) mod credential;
 pub(crate) mod gitconfig;
 pub(crate) mod ledger;
 pub(crate) mod pushed;
+pub(crate) mod request;
 pub(crate) mod ssh;
 pub(crate) mod url;
 

@@ -1,0 +1,154 @@
+//! The facts of one credential request: what git asks a helper for (`protocol`, `host`,
+//! `path`, `username`), turned into the same [`PushUrl`] the doctor builds for a remote,
+//! so that the guard runs the same rules on it.
+//!
+//! git has already run every helper before the guard when it reaches the guard, so those
+//! helpers are recorded as having answered nothing.
+
+use super::credential::{self, Answer, HelperKind};
+use super::gitconfig::Config;
+use super::{url, Ctx, PushUrl, Rejected, GUARD_REMOTE};
+use crate::provider::{self, ProviderKind, Shape};
+
+/// The attributes of git's credential protocol that name a URL and a credential.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Attributes {
+    pub protocol: Option<String>,
+    pub host: Option<String>,
+    pub path: Option<String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
+impl Attributes {
+    /// Parses `key=value` lines up to a blank line or the end; unknown keys (`wwwauth[]`,
+    /// `capability[]`…) and malformed lines are ignored.
+    pub(crate) fn parse(input: &[u8]) -> Attributes {
+        let mut a = Attributes::default();
+        for line in input.split(|b| *b == b'\n') {
+            let line = String::from_utf8_lossy(line);
+            let line = line.trim_end_matches('\r');
+            if line.is_empty() {
+                break;
+            }
+            let Some((k, v)) = line.split_once('=') else {
+                continue;
+            };
+            let v = Some(v.to_owned());
+            match k {
+                "protocol" => a.protocol = v,
+                "host" => a.host = v,
+                "path" => a.path = v,
+                "username" => a.username = v,
+                "password" => a.password = v,
+                _ => {}
+            }
+        }
+        a
+    }
+
+    /// The credential of an `erase`: the one the server refused, by shape.
+    pub(crate) fn rejected(&self) -> Rejected {
+        let username_secret = self
+            .username
+            .as_deref()
+            .filter(|u| provider::shape::username_is_secret(u))
+            .map(Shape::of);
+        Rejected {
+            username: self.username.clone().filter(|_| username_secret.is_none()),
+            username_secret,
+            secret: self.password.as_deref().map(Shape::of),
+        }
+    }
+}
+
+/// The push URL a credential request stands for; `None` for a protocol other than
+/// HTTP(S) or a request without a host.
+pub(crate) fn push_url(
+    ctx: &Ctx,
+    config: &Config,
+    hosts: &[(String, ProviderKind)],
+    a: &Attributes,
+) -> Option<PushUrl> {
+    let protocol = a.protocol.as_deref()?.to_ascii_lowercase();
+    let scheme = match protocol.as_str() {
+        "https" => url::Scheme::Https,
+        "http" => url::Scheme::Http,
+        _ => return None,
+    };
+    let hostport = a.host.as_deref().filter(|h| !h.is_empty())?;
+    let (host, port) = match hostport.rsplit_once(':') {
+        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) && !h.ends_with(':') => {
+            (h.trim_matches(['[', ']']).to_owned(), p.parse().ok())
+        }
+        _ => (hostport.trim_matches(['[', ']']).to_owned(), None),
+    };
+    let path = a.path.clone().unwrap_or_default();
+    let user_secret = a
+        .username
+        .as_deref()
+        .filter(|u| provider::shape::username_is_secret(u))
+        .map(Shape::of);
+    let parsed = url::ParsedUrl {
+        scheme,
+        scheme_text: protocol.clone(),
+        host: Some(host.to_ascii_lowercase()),
+        port,
+        path: path.clone(),
+        user: a.username.clone().filter(|_| user_secret.is_none()),
+        user_secret,
+        password: None,
+        display: format!("{protocol}://{hostport}/{path}"),
+    };
+    let provider = provider::detect(&host, &path, hosts);
+    let mut https = credential::gather(ctx, config, &parsed)?;
+    // git reached the guard: every helper up to it did not answer.
+    if let Some(pos) = https
+        .helpers
+        .iter()
+        .position(|h| h.kind == HelperKind::Guard)
+    {
+        for h in &mut https.helpers[..=pos] {
+            h.answer = Answer::No;
+        }
+    }
+    Some(PushUrl {
+        remote: GUARD_REMOTE.into(),
+        url: parsed,
+        configured: None,
+        rewrite: None,
+        provider,
+        authenticated_now: false,
+        https: Some(https),
+        ssh: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_protocol_and_ignores_unknown_keys() {
+        let a = Attributes::parse(b"capability[]=authtype\nprotocol=https\nhost=bitbucket.org\nwwwauth[]=Basic realm=\"x\"\nusername=alice\nnonsense\n\nhost=ignored\n");
+        assert_eq!(a.protocol.as_deref(), Some("https"));
+        assert_eq!(a.host.as_deref(), Some("bitbucket.org"));
+        assert_eq!(a.username.as_deref(), Some("alice"));
+        assert_eq!(Attributes::parse(b""), Attributes::default());
+        assert_eq!(
+            Attributes::parse(&[0xff, 0xfe, b'\n']),
+            Attributes::default()
+        );
+    }
+
+    #[test]
+    fn rejected_holds_shapes_only() {
+        let a = Attributes::parse(
+            b"protocol=https\nhost=github.com\nusername=ghp_0123456789abcdefghijklmnopqrstuvwxyz\npassword=hunter2hunter2\n",
+        );
+        let r = a.rejected();
+        assert_eq!(r.username, None);
+        assert!(r.username_secret.is_some());
+        assert!(!format!("{r:?}").contains("hunter2"));
+    }
+}
