@@ -81,12 +81,12 @@ proptest! {
 
     #[test]
     fn credential_protocol_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
-        let _ = crate::entry::guard::parse(&bytes);
+        let _ = crate::facts::request::Attributes::parse(&bytes);
     }
 
     #[test]
     fn credential_protocol_round_trip(host in "[a-z0-9.:-]{1,20}", user in "[!-~]{0,12}", pw in "[!-~]{0,30}") {
-        let a = crate::entry::guard::parse(format!("protocol=https\nhost={host}\nusername={user}\npassword={pw}\nwwwauth[]=Basic x\n\n").as_bytes());
+        let a = crate::facts::request::Attributes::parse(format!("protocol=https\nhost={host}\nusername={user}\npassword={pw}\nwwwauth[]=Basic x\n\n").as_bytes());
         prop_assert_eq!(a.host.as_deref(), Some(host.as_str()));
         prop_assert_eq!(a.username.as_deref(), Some(user.as_str()));
         prop_assert_eq!(a.password.as_deref(), Some(pw.as_str()));
