@@ -119,7 +119,7 @@ fn erase(a: &Attributes, today: Option<&str>) -> anyhow::Result<()> {
     let mut cause = None;
     if let (Some(p), Some(s)) = (provider, secret.as_ref()) {
         if let Some((why, _)) =
-            crate::rules::credential::refusal(setup.today, p, username.as_deref(), s)
+            crate::rules::support::refusal(setup.today, p, username.as_deref(), s)
         {
             cause = Some(why);
         } else if let Some(issuer) = s.provider.filter(|i| i.family() != p.family()) {

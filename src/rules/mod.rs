@@ -6,9 +6,13 @@
 //! `docs/rules.md`. Codes are never renumbered or reused.
 
 pub(crate) mod advice;
-pub(crate) mod credential;
+pub(crate) mod helper;
 pub(crate) mod remote;
+pub(crate) mod scope;
 pub(crate) mod ssh;
+pub(crate) mod stored;
+pub(crate) mod support;
+pub(crate) mod username;
 
 use crate::facts::{Facts, PushUrl};
 use crate::provider::ProviderKind;
@@ -222,19 +226,19 @@ pub(crate) static ALL: &[&Rule] = &[
     &remote::PLAINTEXT_HTTP,
     &remote::PUSH_URL_REWRITTEN,
     &remote::URL_SCHEME_UNSUPPORTED,
-    &credential::HELPER_MISSING,
-    &credential::RETIRED_SECRET_KIND,
-    &credential::EMAIL_AS_USERNAME,
-    &credential::USERNAME_MISMATCH,
-    &credential::GITLAB_TOKEN_CANNOT_PUSH,
-    &credential::FOREIGN_TOKEN,
-    &credential::CONFLICTING_STORED_ACCOUNTS,
-    &credential::CODECOMMIT_HELPER_SHADOWED,
-    &credential::NO_CREDENTIAL_SOURCE,
-    &credential::EXTRA_HEADER_SHADOWS,
-    &credential::WORKFLOW_SCOPE_UNKNOWN,
-    &credential::GUARD_NOT_ACTIVE,
-    &credential::TOKEN_MAX_AGE,
+    &helper::CREDENTIAL_HELPER_MISSING,
+    &stored::RETIRED_SECRET_KIND,
+    &username::EMAIL_AS_USERNAME,
+    &username::TOKEN_USERNAME_MISMATCH,
+    &scope::GITLAB_TOKEN_CANNOT_PUSH,
+    &stored::TOKEN_FOR_OTHER_PROVIDER,
+    &stored::CONFLICTING_STORED_ACCOUNTS,
+    &helper::CODECOMMIT_HELPER_SHADOWED,
+    &helper::CREDENTIAL_SOURCE_MISSING,
+    &stored::EXTRA_HEADER_SHADOWS_CREDENTIAL,
+    &scope::WORKFLOW_SCOPE_UNKNOWN,
+    &helper::GUARD_NOT_ACTIVE,
+    &stored::TOKEN_MAX_AGE,
     &ssh::SSH_WRONG_USER,
     &ssh::SSH_NO_IDENTITY,
     &ssh::SSH_KEY_REFUSED,

@@ -1,0 +1,224 @@
+//! CC201 `credential-helper-missing`.
+
+use super::askpass_available;
+use crate::facts::credential::{Answer, HelperKind, Program};
+use crate::facts::Facts;
+use crate::rules::support::https_urls;
+use crate::rules::{declare_rule, Finding, Location};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks for credential helpers in the HTTPS helper cascade whose program cannot be
+    /// found or run: a helper that was uninstalled or renamed (`manager-core` became
+    /// `manager`), an absolute path that no longer exists, a value that already carries the
+    /// `git-credential-` prefix, or a platform's helper on another platform
+    /// (`osxkeychain`, `wincred` on Linux).
+    ///
+    /// ## Why is this bad?
+    /// git prints `git: 'credential-foo' is not a git command` and moves on. When nothing
+    /// else can supply a credential and nobody can type one, the push dies with
+    /// `could not read Username … terminal prompts disabled`.
+    ///
+    /// ## Example
+    /// ```ini
+    /// [credential]
+    ///     helper = manager-core
+    /// ```
+    ///
+    /// ## Fix
+    /// ```sh
+    /// git config --global --replace-all credential.helper manager '^manager-core$'
+    /// ```
+    /// Error only when the missing helper leaves nothing that could answer in a run where
+    /// nobody can type; otherwise a warning.
+    ///
+    /// ## When it is silent
+    /// - For SSH push URLs: only the helper cascade of an HTTP(S) push URL is checked.
+    /// - For a helper that git can run: a program found on `PATH` or in git's exec path,
+    ///   a builtin (`store`, `cache`), or a shell snippet (`!f() …`) whose first word
+    ///   cannot be resolved. Only a program that is missing, or present but not
+    ///   executable, is reported.
+    ///
+    /// It does not predict a refused credential, so it is reported in the pre-push stage
+    /// too, but only as a warning for the URL git has just authenticated to: something
+    /// answered there.
+    ///
+    /// ## References
+    /// - [gitcredentials(7)](https://git-scm.com/docs/gitcredentials)
+    CREDENTIAL_HELPER_MISSING, "CC201", "credential-helper-missing", Credential, Error,
+    "a credential helper's program cannot be found", credential_helper_missing
+}
+
+fn credential_helper_missing(facts: &Facts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (u, https) in https_urls(facts) {
+        let nothing_else = u.url.password.is_none()
+            && https.extra_headers.is_empty()
+            && https.netrc.is_none()
+            && https.helpers.iter().all(|h| h.answer == Answer::No)
+            && !askpass_available(https)
+            && !facts.env.can_prompt()
+            // git has just authenticated here, so something did answer.
+            && !u.authenticated_now;
+        for h in &https.helpers {
+            let (looked_for, not_exec) = match &h.program {
+                Program::Missing { looked_for } => (looked_for.clone(), false),
+                Program::NotExecutable { path } => (path.display().to_string(), true),
+                _ => continue,
+            };
+            let scope = h.source.scope.flag();
+            let value = h.display.trim_start_matches('!');
+            let first = value.split_whitespace().next().unwrap_or("");
+            let (cause, title, cmds): (String, &str, Vec<String>) = if not_exec {
+                (
+                    format!("{looked_for} exists but is not executable"),
+                    "make the helper executable",
+                    vec![format!("chmod +x '{looked_for}'")],
+                )
+            } else if h.kind == HelperKind::ManagerCore {
+                (
+                    "Git Credential Manager 2.x renamed `manager-core` to `manager`".into(),
+                    "use the current helper name",
+                    vec![format!("git config {scope} --replace-all credential.helper manager '^manager-core'")],
+                )
+            } else if let Some(stripped) = first.strip_prefix("git-credential-") {
+                (
+                    format!("git prepends `git-credential-` itself, so it looks for `git-credential-{first}`"),
+                    "drop the git-credential- prefix",
+                    vec![format!("git config {scope} --replace-all credential.helper '{stripped}' '^{first}'")],
+                )
+            } else if matches!(h.kind, HelperKind::Osxkeychain | HelperKind::Wincred)
+                && facts.env.os != "macos"
+                && facts.env.os != "windows"
+            {
+                (
+                    format!("`{first}` is the {} helper; this machine runs {}", if h.kind == HelperKind::Osxkeychain { "macOS" } else { "Windows" }, facts.env.os),
+                    "use a helper that exists on this platform",
+                    vec![format!("git config {scope} --replace-all credential.helper 'cache --timeout=3600' '^{first}'")],
+                )
+            } else if first.starts_with('/') {
+                (
+                    format!("{first} no longer exists (moved or uninstalled)"),
+                    "point the helper at the installed program, or remove it",
+                    vec![format!(
+                        "git config {scope} --unset credential.helper '^{}'",
+                        regex_escape(first)
+                    )],
+                )
+            } else {
+                (
+                    format!("{looked_for} is not on PATH nor in git's exec path"),
+                    "install the helper, or remove it from the configuration",
+                    vec![format!(
+                        "git config {scope} --unset-all {} '^{}'",
+                        h.source.key,
+                        regex_escape(value.split_whitespace().next().unwrap_or(""))
+                    )],
+                )
+            };
+            // Not a refused credential (no `rejects_auth`): kept in the pre-push stage.
+            out.push(
+                Finding::at(u, format!("credential helper `{}` for {} cannot be run", h.display, u.label()))
+                    .location(Location::from(&h.source))
+                    .cause(if nothing_else {
+                        format!("{cause}; nothing else can supply a credential and nobody can type one, so git will die with `could not read Username`")
+                    } else {
+                        format!("{cause}; git prints `git: 'credential-…' is not a git command` and falls back to other helpers or a prompt")
+                    })
+                    .fix(title, cmds)
+                    .certain_if(nothing_else),
+            );
+        }
+    }
+    out
+}
+
+fn regex_escape(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if ".[]()*+?^$|\\".contains(c) {
+                vec!['\\', c]
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::testing::*;
+    use crate::rules::testing::{diagnose, fix_commands, severities};
+    use crate::rules::Severity::*;
+
+    #[test]
+    fn missing_helper_error_only_when_nothing_else() {
+        let mut f = with_push_url("https://bitbucket.org/a/b.git");
+        f.env.tty = false;
+        https_mut(&mut f).helpers.push(helper(
+            HelperKind::ManagerCore,
+            Program::Missing {
+                looked_for: "git-credential-manager-core".into(),
+            },
+            Answer::No,
+        ));
+        assert_eq!(severities(&CREDENTIAL_HELPER_MISSING, &f), vec![Error]);
+        let d = diagnose(&CREDENTIAL_HELPER_MISSING, &f);
+        assert!(d[0]
+            .finding
+            .fix
+            .as_ref()
+            .is_some_and(|x| x.commands[0].contains("manager '^manager-core'")));
+        assert_eq!(
+            d[0].finding.message,
+            "credential helper `managercore` for remote `origin` (https://bitbucket.org/a/b.git) cannot be run"
+        );
+        // With a terminal, git can prompt: a warning.
+        f.env.tty = true;
+        assert_eq!(severities(&CREDENTIAL_HELPER_MISSING, &f), vec![Warning]);
+        // Another helper may answer: a warning.
+        f.env.tty = false;
+        https_mut(&mut f).helpers.push(helper(
+            HelperKind::Libsecret,
+            Program::Found { path: "/x".into() },
+            Answer::Maybe,
+        ));
+        assert_eq!(severities(&CREDENTIAL_HELPER_MISSING, &f), vec![Warning]);
+        let f = with_push_url("https://bitbucket.org/a/b.git");
+        assert!(severities(&CREDENTIAL_HELPER_MISSING, &f).is_empty());
+    }
+
+    #[test]
+    fn not_executable_is_fixed_with_chmod() {
+        let mut f = with_push_url("https://github.com/a/b.git");
+        https_mut(&mut f).helpers.push(helper(
+            HelperKind::Custom,
+            Program::NotExecutable {
+                path: "/opt/bin/git-credential-x".into(),
+            },
+            Answer::No,
+        ));
+        let d = diagnose(&CREDENTIAL_HELPER_MISSING, &f);
+        assert_eq!(d.len(), 1);
+        assert_eq!(fix_commands(&d[0]), "chmod +x '/opt/bin/git-credential-x'");
+    }
+
+    #[test]
+    fn silent_when_every_helper_can_run() {
+        let mut f = with_store("https://github.com/a/b.git", Some("alice"), "pw");
+        f.env.tty = false;
+        for program in [Program::Found { path: "/x".into() }, Program::Unknown] {
+            https_mut(&mut f)
+                .helpers
+                .push(helper(HelperKind::Custom, program, Answer::Maybe));
+        }
+        assert!(severities(&CREDENTIAL_HELPER_MISSING, &f).is_empty());
+    }
+
+    #[test]
+    fn silent_for_an_ssh_url() {
+        let f = with_push_url("git@github.com:a/b.git");
+        assert!(severities(&CREDENTIAL_HELPER_MISSING, &f).is_empty());
+    }
+}

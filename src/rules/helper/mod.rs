@@ -1,0 +1,38 @@
+//! Credential rules about the helper cascade itself: whether the helpers git is told to
+//! run exist, whether the right one answers first, and whether anything at all can
+//! supply a credential.
+//!
+//! - `credential-helper-missing` (CC201): a configured helper's program cannot be run.
+//! - `codecommit-helper-shadowed` (CC208): the AWS CodeCommit helper is answered for, or
+//!   lacks `credential.UseHttpPath`.
+//! - `credential-source-missing` (CC209): nobody can type and nothing can answer.
+//! - `guard-not-active` (CC212): the git-credcheck guard is configured but not reached.
+//!
+//! These rules read the HTTPS facts of each push URL ([`crate::facts::credential`]),
+//! the environment as gathered ([`crate::facts::Env`]), the provider tables, and the
+//! shared code in [`crate::rules::support`] and [`crate::rules::advice`]. Like every
+//! rule they are pure: never `src/entry`, no I/O, no environment, no clock. Code that
+//! several rules of this folder share lives here.
+
+mod codecommit_helper_shadowed;
+mod credential_helper_missing;
+mod credential_source_missing;
+mod guard_not_active;
+
+pub(crate) use codecommit_helper_shadowed::CODECOMMIT_HELPER_SHADOWED;
+pub(crate) use credential_helper_missing::CREDENTIAL_HELPER_MISSING;
+pub(crate) use credential_source_missing::CREDENTIAL_SOURCE_MISSING;
+pub(crate) use guard_not_active::GUARD_NOT_ACTIVE;
+
+use crate::facts::credential::{Https, Program};
+
+/// Can an askpass program (`GIT_ASKPASS`, `core.askPass`, `SSH_ASKPASS`) be run to ask
+/// for the credential?
+fn askpass_available(https: &Https) -> bool {
+    https.askpass.iter().any(|a| {
+        !matches!(
+            a.program,
+            Program::Missing { .. } | Program::NotExecutable { .. }
+        )
+    })
+}

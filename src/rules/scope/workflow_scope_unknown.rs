@@ -1,0 +1,142 @@
+//! CC211 `workflow-scope-unknown`.
+
+use crate::facts::Facts;
+use crate::provider::ProviderKind;
+use crate::rules::support::{candidates, https_urls};
+use crate::rules::{declare_rule, Finding};
+use crate::secret::SecretKind;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks for a push to GitHub that creates, changes or deletes files under
+    /// `.github/workflows/` with a token whose `workflow` scope (or Workflows permission)
+    /// cannot be seen: `ghp_`, `gho_`, `ghu_`, `github_pat_`, `ghs_`.
+    ///
+    /// ## Why is this bad?
+    /// GitHub accepts the connection, receives the pack, then refuses the ref:
+    /// `refusing to allow a Personal Access Token to create or update workflow … without
+    /// workflow scope`. This is the one refusal the pre-push hook can still prevent.
+    ///
+    /// ## Example
+    /// ```console
+    /// ! [remote rejected] main -> main (refusing to allow a Personal Access Token to create or update workflow `.github/workflows/ci.yml` without `workflow` scope)
+    /// ```
+    ///
+    /// ## Fix
+    /// Add the `workflow` scope to the classic token, or Workflows: Read and write to the
+    /// fine-grained token or GitHub App; `GITHUB_TOKEN` can never change workflows.
+    ///
+    /// ## When it is silent
+    /// - Outside a push (`doctor`), where the pushed commits are not known, and for a
+    ///   push that touches nothing under `.github/workflows/`.
+    /// - For push URLs not served by GitHub or GitHub Enterprise Server.
+    /// - When no credential it can see is one of those GitHub tokens (a password, a
+    ///   keyring's secret, a token of another shape).
+    ///
+    /// It is always a warning, since the scope cannot be read from the token, and it is
+    /// reported in the pre-push stage too: GitHub refuses the ref after accepting the
+    /// login.
+    ///
+    /// ## References
+    /// - [GitHub: scopes for OAuth apps](https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps)
+    WORKFLOW_SCOPE_UNKNOWN, "CC211", "workflow-scope-unknown", Credential, Warning,
+    "the push changes GitHub workflows with a token that may lack the workflow scope", workflow_scope_unknown
+}
+
+fn workflow_scope_unknown(facts: &Facts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Some(pushed) = &facts.pushed else {
+        return out;
+    };
+    if pushed.workflow_files.is_empty() {
+        return out;
+    }
+    for (u, https) in https_urls(facts) {
+        if u.provider.map(ProviderKind::family) != Some(ProviderKind::Github) {
+            continue;
+        }
+        let Some(c) = candidates(&facts.env, u, https).into_iter().find(|c| {
+            c.secret.is_some_and(|s| {
+                matches!(
+                    s.kind,
+                    SecretKind::GithubClassicPat
+                        | SecretKind::GithubOauthToken
+                        | SecretKind::GithubUserToServerToken
+                        | SecretKind::GithubFineGrainedPat
+                        | SecretKind::GithubInstallationToken
+                )
+            })
+        }) else {
+            continue;
+        };
+        let kind = c.secret.map(|s| s.kind);
+        let need = match kind {
+            Some(SecretKind::GithubClassicPat) | Some(SecretKind::GithubOauthToken) => {
+                "the `workflow` scope"
+            }
+            Some(SecretKind::GithubInstallationToken) => {
+                "the Workflows: write permission (an Actions GITHUB_TOKEN can never have it)"
+            }
+            _ => "the Workflows: Read and write permission",
+        };
+        let files: Vec<_> = pushed
+            .workflow_files
+            .iter()
+            .take(5)
+            .map(|f| format!("`{f}`"))
+            .collect();
+        out.push(
+            Finding::at(u, format!("push to `{}` ({}) changes {} with {}", u.remote, u.url.display, files.join(", "), c.describe()))
+                .location(c.location.clone())
+                .cause(format!("GitHub refuses workflow changes from a token without {need}; it cannot be seen from the token"))
+                .fix(
+                    format!("make sure the token has {need}"),
+                    vec!["# classic token: https://github.com/settings/tokens → edit → tick `workflow`".into(), "git push".into()],
+                )
+                .likely(),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::testing::*;
+    use crate::facts::Stage;
+    use crate::rules::support::samples::{ATATT, GHP};
+    use crate::rules::testing::severities;
+    use crate::rules::Severity::*;
+
+    #[test]
+    fn workflow_scope_only_with_workflow_changes() {
+        let mut f = with_store("https://github.com/a/b.git", Some("alice"), GHP);
+        f.stage = Stage::PrePush;
+        f.remotes[0].urls[0].authenticated_now = true;
+        assert!(severities(&WORKFLOW_SCOPE_UNKNOWN, &f).is_empty());
+        f.pushed = Some(crate::facts::pushed::Pushed {
+            refs: 1,
+            workflow_files: vec![".github/workflows/ci.yml".into()],
+            probe_error: None,
+        });
+        assert_eq!(severities(&WORKFLOW_SCOPE_UNKNOWN, &f), vec![Warning]);
+        let mut f2 = with_store("https://bitbucket.org/a/b.git", Some("alice"), ATATT);
+        f2.pushed = f.pushed.clone();
+        assert!(severities(&WORKFLOW_SCOPE_UNKNOWN, &f2).is_empty());
+    }
+
+    #[test]
+    fn silent_without_a_github_token() {
+        let mut f = with_store(
+            "https://github.com/a/b.git",
+            Some("alice"),
+            "correct horse battery staple",
+        );
+        f.pushed = Some(crate::facts::pushed::Pushed {
+            refs: 1,
+            workflow_files: vec![".github/workflows/ci.yml".into()],
+            probe_error: None,
+        });
+        assert!(severities(&WORKFLOW_SCOPE_UNKNOWN, &f).is_empty());
+    }
+}

@@ -1,0 +1,142 @@
+//! CC207 `conflicting-stored-accounts`.
+
+use crate::facts::credential::Answer;
+use crate::facts::Facts;
+use crate::rules::support::https_urls;
+use crate::rules::{declare_rule, Finding, Location};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks for several persistent credential helpers that may each hold an account for
+    /// the same host, and for `store` files with several lines for one host.
+    ///
+    /// ## Why is this bad?
+    /// The first helper that answers wins. When it holds another account (a work and a
+    /// personal login), the push fails with `Permission denied` or `Repository not found`
+    /// while the right credential sits in the next helper.
+    ///
+    /// ## Example
+    /// ```ini
+    /// [credential]
+    ///     helper = store
+    ///     helper = libsecret
+    /// ```
+    ///
+    /// ## Fix
+    /// Keep one persistent helper, or set the user name per host so each helper answers for
+    /// the right account: `git config credential.https://github.com.username alice`.
+    ///
+    /// ## When it is silent
+    /// - When the push URL carries a password, or a user name is set for the request (in
+    ///   the URL or by `credential.username`): each helper then answers for that account.
+    /// - When fewer than two persistent helpers (`store`, a keyring, Git Credential
+    ///   Manager) may answer; `cache`, `gh`, custom helpers and helpers that cannot answer
+    ///   do not count.
+    /// - When each `store` file holds one line for the host.
+    /// - For SSH push URLs.
+    ///
+    /// ## References
+    /// - [gitcredentials(7)](https://git-scm.com/docs/gitcredentials)
+    CONFLICTING_STORED_ACCOUNTS, "CC207", "conflicting-stored-accounts", Credential, Warning,
+    "several stored accounts may answer for the same host", conflicting_stored_accounts
+}
+
+fn conflicting_stored_accounts(facts: &Facts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (u, https) in https_urls(facts) {
+        if u.url.password.is_some() || https.request.username.is_some() {
+            continue;
+        }
+        let persistent: Vec<_> = https
+            .helpers
+            .iter()
+            .filter(|h| h.kind.persistent() && h.answer != Answer::No)
+            .collect();
+        if persistent.len() >= 2 {
+            let names: Vec<_> = persistent
+                .iter()
+                .map(|h| format!("`{}`", h.display))
+                .collect();
+            out.push(
+                Finding::at(u, format!("{} has {} persistent helpers that may answer: {}", u.label(), names.len(), names.join(", ")))
+                    .location(Location::from(&persistent[0].source))
+                    .cause("the first helper to answer wins; if it holds another account the push is refused")
+                    .fix("pin the user name for this host", vec![format!("git config --global credential.https://{}.username <user>", https.request.host)])
+                    .likely(),
+            );
+        }
+        for h in &https.helpers {
+            if let Some(s) = h.stored.as_ref().filter(|s| !s.other_usernames.is_empty()) {
+                out.push(
+                    Finding::at(u, format!("{} holds {} accounts for {}; git uses line {}", s.file.display(), s.other_usernames.len() + 1, https.request.host, s.line))
+                        .location(Location { file: Some(s.file.clone()), line: Some(s.line), what: "stored credential".into() })
+                        .cause("without a user name in the URL or credential.username, the first matching line wins")
+                        .fix("pin the user name for this host", vec![format!("git config credential.https://{}.username <user>", https.request.host)])
+                        .likely(),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::credential::{HelperKind, Program};
+    use crate::facts::testing::*;
+    use crate::rules::support::samples::GHP;
+    use crate::rules::testing::{diagnose, severities};
+    use crate::rules::Severity::*;
+
+    fn store_and_keyring() -> Facts {
+        let mut f = with_store("https://github.com/a/b.git", None, GHP);
+        https_mut(&mut f).helpers.push(helper(
+            HelperKind::Libsecret,
+            Program::Found { path: "/x".into() },
+            Answer::Maybe,
+        ));
+        f
+    }
+
+    #[test]
+    fn conflicting() {
+        let f = store_and_keyring();
+        assert_eq!(severities(&CONFLICTING_STORED_ACCOUNTS, &f), vec![Warning]);
+        assert_eq!(
+            diagnose(&CONFLICTING_STORED_ACCOUNTS, &f)[0].finding.message,
+            "remote `origin` (https://github.com/a/b.git) has 2 persistent helpers that may answer: `store`, `libsecret`"
+        );
+    }
+
+    #[test]
+    fn several_lines_in_one_store() {
+        let mut f = with_store("https://github.com/a/b.git", None, GHP);
+        https_mut(&mut f).helpers[0]
+            .stored
+            .as_mut()
+            .expect("stored")
+            .other_usernames = vec!["bob".into()];
+        let d = diagnose(&CONFLICTING_STORED_ACCOUNTS, &f);
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].finding.message,
+            "/home/u/.git-credentials holds 2 accounts for github.com; git uses line 2"
+        );
+    }
+
+    #[test]
+    fn silent_with_a_pinned_user_name_or_one_helper() {
+        let mut f = store_and_keyring();
+        https_mut(&mut f).request.username = Some("alice".into());
+        assert!(severities(&CONFLICTING_STORED_ACCOUNTS, &f).is_empty());
+        let f = with_store("https://github.com/a/b.git", None, GHP);
+        assert!(severities(&CONFLICTING_STORED_ACCOUNTS, &f).is_empty());
+        // A cache daemon is not persistent.
+        let mut f = with_store("https://github.com/a/b.git", None, GHP);
+        https_mut(&mut f)
+            .helpers
+            .push(helper(HelperKind::Cache, Program::Builtin, Answer::Maybe));
+        assert!(severities(&CONFLICTING_STORED_ACCOUNTS, &f).is_empty());
+    }
+}

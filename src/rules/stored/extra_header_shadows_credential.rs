@@ -1,0 +1,124 @@
+//! CC210 `extra-header-shadows-credential`.
+
+use crate::facts::Facts;
+use crate::rules::support::https_urls;
+use crate::rules::{declare_rule, Finding, Location};
+use crate::secret::Shape;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks for an `http.extraHeader` with an `Authorization` header (as actions/checkout
+    /// writes) that applies to a push URL which also has a password in the URL, a stored
+    /// credential or a `~/.netrc` entry.
+    ///
+    /// ## Why is this bad?
+    /// git sends the header on every request and never asks the helpers while it is
+    /// accepted, so the credential you updated is not the one sent. When the header's token
+    /// expires or lacks a permission the push fails although the stored credential is good.
+    ///
+    /// ## Example
+    /// ```ini
+    /// [http "https://github.com/"]
+    ///     extraheader = AUTHORIZATION: basic …
+    /// ```
+    ///
+    /// ## Fix
+    /// ```sh
+    /// git config --unset-all http.https://github.com/.extraheader
+    /// ```
+    ///
+    /// ## When it is silent
+    /// - When no `Authorization` extraHeader applies to the push URL (other headers are
+    ///   ignored, and an empty `http.extraHeader =` clears the earlier ones).
+    /// - When the header has nothing to shadow: no password in the URL, no `~/.netrc`
+    ///   entry, and the first helper that may answer holds no credential we can read
+    ///   (only a `store` line is seen; a keyring's content is not).
+    /// - For SSH push URLs.
+    ///
+    /// ## References
+    /// - [git-config: http.extraHeader](https://git-scm.com/docs/git-config#Documentation/git-config.txt-httpextraHeader)
+    EXTRA_HEADER_SHADOWS_CREDENTIAL, "CC210", "extra-header-shadows-credential", Credential, Warning,
+    "an Authorization extraHeader is sent instead of the configured credential", extra_header_shadows_credential
+}
+
+fn extra_header_shadows_credential(facts: &Facts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (u, https) in https_urls(facts) {
+        let Some(h) = https.auth_header() else {
+            continue;
+        };
+        let shadowed = if u.url.password.is_some() {
+            Some("the password in the URL".to_owned())
+        } else if let Some(n) = &https.netrc {
+            Some(format!(
+                "the ~/.netrc entry at {}:{}",
+                n.file.display(),
+                n.line
+            ))
+        } else {
+            https
+                .first_answering()
+                .and_then(|(_, x)| x.stored.as_ref())
+                .map(|s| format!("the credential stored at {}:{}", s.file.display(), s.line))
+        };
+        let Some(shadowed) = shadowed else { continue };
+        let what = h
+            .secret
+            .as_ref()
+            .map(Shape::describe)
+            .unwrap_or_else(|| format!("{} credential", h.scheme));
+        out.push(
+            Finding::at(u, format!("{} sends the {what} from http.extraHeader, not {shadowed}", u.label()))
+                .location(Location::from(&h.source))
+                .cause("git sends the header on every request; other credentials are used only if it is refused")
+                .fix("remove the header if the other credential is the one you mean", vec![format!("git config {} --unset-all '{}'", h.source.scope.flag(), h.source.key)])
+                .likely(),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::credential::ExtraHeader;
+    use crate::facts::testing::*;
+    use crate::rules::support::samples::GHP;
+    use crate::rules::testing::{diagnose, severities};
+    use crate::rules::Severity::*;
+
+    fn actions_header() -> ExtraHeader {
+        ExtraHeader {
+            scheme: "basic".into(),
+            username: Some("x-access-token".into()),
+            secret: Some(Shape::of("ghs_0123456789abcdefghijklmnopqrstuvwxyz")),
+            source: source("http.https://github.com/.extraheader"),
+        }
+    }
+
+    #[test]
+    fn header_shadows_store() {
+        let mut f = with_store("https://github.com/a/b.git", Some("alice"), GHP);
+        assert!(severities(&EXTRA_HEADER_SHADOWS_CREDENTIAL, &f).is_empty());
+        https_mut(&mut f).extra_headers.push(actions_header());
+        assert_eq!(
+            severities(&EXTRA_HEADER_SHADOWS_CREDENTIAL, &f),
+            vec![Warning]
+        );
+        let d = diagnose(&EXTRA_HEADER_SHADOWS_CREDENTIAL, &f);
+        assert!(
+            d[0].finding
+                .message
+                .ends_with("not the credential stored at /home/u/.git-credentials:2"),
+            "{}",
+            d[0].finding.message
+        );
+    }
+
+    #[test]
+    fn silent_when_the_header_is_the_only_credential() {
+        let mut f = with_push_url("https://github.com/a/b.git");
+        https_mut(&mut f).extra_headers.push(actions_header());
+        assert!(severities(&EXTRA_HEADER_SHADOWS_CREDENTIAL, &f).is_empty());
+    }
+}

@@ -1,0 +1,31 @@
+//! Credential rules about the secret git will send: one the provider no longer takes,
+//! one issued by another provider, one that nears its maximum lifetime, and credentials
+//! that hide one another.
+//!
+//! - `retired-secret-kind` (CC202): an app password or account password the provider
+//!   refuses since a known date.
+//! - `token-for-other-provider` (CC206): a token whose prefix names another provider.
+//! - `conflicting-stored-accounts` (CC207): several helpers or store lines may answer for
+//!   one host.
+//! - `extra-header-shadows-credential` (CC210): an `Authorization` extraHeader is sent
+//!   instead of the stored credential.
+//! - `token-max-age` (CC213): a token's first accepted use, from the guard's ledger, is
+//!   close to its provider's maximum lifetime.
+//!
+//! Secrets are known by [`crate::secret::Shape`] only. These rules read the HTTPS facts
+//! of each push URL, the provider tables and the shared code in
+//! [`crate::rules::support`] (the credentials git may send, and when a provider refuses
+//! one) and [`crate::rules::advice`]. Like every rule they are pure: never `src/entry`,
+//! no I/O, no environment, no clock (today's date is a fact).
+
+mod conflicting_stored_accounts;
+mod extra_header_shadows_credential;
+mod retired_secret_kind;
+mod token_for_other_provider;
+mod token_max_age;
+
+pub(crate) use conflicting_stored_accounts::CONFLICTING_STORED_ACCOUNTS;
+pub(crate) use extra_header_shadows_credential::EXTRA_HEADER_SHADOWS_CREDENTIAL;
+pub(crate) use retired_secret_kind::RETIRED_SECRET_KIND;
+pub(crate) use token_for_other_provider::TOKEN_FOR_OTHER_PROVIDER;
+pub(crate) use token_max_age::TOKEN_MAX_AGE;

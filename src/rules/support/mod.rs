@@ -1,0 +1,59 @@
+//! Code shared by the credential rules of several areas (`helper/`, `stored/`,
+//! `username/`, `scope/`): which credentials git may send for an HTTPS push URL, and
+//! whether a provider refuses a secret of some shape.
+//!
+//! - [`candidates`] lists, by shape only, every credential we can see for a push URL in
+//!   the order git uses them: the password in the URL, an `http.extraHeader`
+//!   Authorization header, a `~/.netrc` entry, a token variable read by `gh`/`glab`, the
+//!   line a `store` helper holds. Each rule then asks one question of that list.
+//! - [`erase_then_new`] is the fix that goes with a [`Candidate`]: forget it where it
+//!   lives, then create the right token (built on [`crate::rules::advice`]).
+//! - [`refusal`] tells why a provider refuses a secret on a given day. The guard
+//!   (`src/entry/guard.rs`) reuses it to explain a rejection after the fact.
+//!
+//! Like every rule module this one is pure: it reads [`crate::facts`], the provider
+//! tables ([`crate::provider`]) and secret shapes ([`crate::secret`]), never
+//! `src/entry`, the environment, the clock or the file system. It never holds a secret,
+//! only [`crate::secret::Shape`]s. Code used by one area only belongs in that area's
+//! `mod.rs`; code used by one rule only belongs in the rule's file.
+
+mod candidates;
+mod refusal;
+
+pub(crate) use candidates::{candidates, erase_then_new, https_urls, Candidate};
+pub(crate) use refusal::refusal;
+
+/// Secrets of known shapes for rule tests. Made-up values: none was ever a real token.
+#[cfg(test)]
+pub(crate) mod samples {
+    /// A Bitbucket Cloud app password (`ATBB…`).
+    pub(crate) const ATBB: &str = "ATBB0123456789abcdefABCDEF0123456789";
+    /// An Atlassian API token (`ATATT…`).
+    pub(crate) const ATATT: &str = "ATATT3xFfGF0abcdefghijklmnopqrstuvwxyz0123=0A1B2C3D";
+    /// A GitHub classic personal access token.
+    pub(crate) const GHP: &str = "ghp_0123456789abcdefghijklmnopqrstuvwxyz";
+    /// A GitLab personal access token.
+    pub(crate) const GLPAT: &str = "glpat-aaaaaaaaaaaaaaaaaaaa";
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::{Category, ALL};
+
+    /// Every credential rule says when it stays silent (the rule-file convention).
+    #[test]
+    fn credential_rules_say_when_they_are_silent() {
+        for r in ALL.iter().filter(|r| r.category == Category::Credential) {
+            let e = r.explanation();
+            let fix = e.find("\n## Fix").expect("a Fix section");
+            let silent = e
+                .find("\n## When it is silent\n")
+                .unwrap_or_else(|| panic!("{}: no `## When it is silent`", r.code));
+            assert!(
+                fix < silent,
+                "{}: `When it is silent` comes after `Fix`",
+                r.code
+            );
+        }
+    }
+}
