@@ -6,12 +6,10 @@
 //! nothing and git carries on.
 
 use super::Setup;
-use crate::facts::credential::HelperKind;
 use crate::facts::request::{self, Attributes};
 use crate::facts::{Facts, PushUrl, Rejected, Remote, Stage};
 use crate::render::{self, Format, Report, Style};
 use crate::rules::{Category, Severity};
-use crate::secret::Shape;
 use std::io::{Read, Write};
 
 const MAX_INPUT: u64 = 1 << 20;
@@ -64,106 +62,58 @@ fn get(a: &Attributes, today: Option<&str>) -> anyhow::Result<()> {
     if diagnostics.is_empty() {
         return Ok(());
     }
+    show(
+        diagnostics,
+        Some("git-credcheck guard: stopped git before it sent a credential that will be refused"),
+        Some("git-credcheck guard: fix the above, or bypass once with `git -c credential.helper= -c credential.helper=<your helper> push`"),
+    );
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "quit=1")?;
+    Ok(())
+}
+
+/// Renders diagnostics on stderr between an optional first and last line. The verdict
+/// does not depend on stderr: a closed one loses the words, not the answer.
+fn show(diagnostics: Vec<crate::rules::Diagnostic>, first: Option<&str>, last: Option<&str>) {
+    if diagnostics.is_empty() {
+        return;
+    }
     let report = Report {
         diagnostics,
         unused_suppressions: Vec::new(),
         root: None,
         notes: Vec::new(),
     };
-    // The verdict does not depend on stderr: a closed one loses the words, not the stop.
     let _ = (|| -> std::io::Result<()> {
         let mut err = std::io::stderr().lock();
-        writeln!(
-            err,
-            "git-credcheck guard: stopped git before it sent a credential that will be refused"
-        )?;
+        if let Some(line) = first {
+            writeln!(err, "{line}")?;
+        }
         let style = Style {
             color: render::use_color(std::io::IsTerminal::is_terminal(&std::io::stderr())),
             quiet: false,
             hook: false,
         };
         render::render(Format::Human, &report, style, &mut err)?;
-        writeln!(err, "git-credcheck guard: fix the above, or bypass once with `git -c credential.helper= -c credential.helper=<your helper> push`")
+        if let Some(line) = last {
+            writeln!(err, "{line}")?;
+        }
+        Ok(())
     })();
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "quit=1")?;
-    Ok(())
 }
 
+/// The server refused the credential git just sent: explain it (rule CC214) on stderr.
 fn erase(a: &Attributes, today: Option<&str>) -> anyhow::Result<()> {
     let setup = Setup::new(today)?;
     let Some(u) = request_url(&setup, a) else {
         return Ok(());
     };
-    let secret = a.password.as_deref().map(Shape::of);
-    let username = u.url.user.clone();
-    let provider = u.provider;
-    let host = u
-        .https
-        .as_ref()
-        .map(|h| h.request.host.clone())
-        .unwrap_or_default();
-    let mut lines = Vec::new();
-    let what = secret
-        .as_ref()
-        .map(Shape::describe)
-        .unwrap_or_else(|| "credential".into());
-    let who = username
-        .as_deref()
-        .map(|x| format!(" for user `{x}`"))
-        .unwrap_or_default();
-    let pname = provider.map(|p| p.info().name).unwrap_or("the server");
-    lines.push(format!(
-        "git-credcheck: {pname} ({host}) rejected the {what}{who}"
-    ));
-    let mut cause = None;
-    if let (Some(p), Some(s)) = (provider, secret.as_ref()) {
-        if let Some((why, _)) =
-            crate::rules::support::refusal(setup.today, p, username.as_deref(), s)
-        {
-            cause = Some(why);
-        } else if let Some(issuer) = s.provider.filter(|i| i.family() != p.family()) {
-            cause = Some(format!(
-                "it is a {} token; {} accepts only its own",
-                issuer.info().name,
-                p.info().name
-            ));
-        }
-    }
-    if provider == Some(crate::provider::ProviderKind::BitbucketCloud)
-        && username.as_deref().is_some_and(|x| x.contains('@'))
-    {
-        cause = Some("the user name is an email address; Bitbucket Cloud wants your Bitbucket username (or x-bitbucket-api-token-auth) for git".into());
-    }
-    let cause = cause.unwrap_or_else(|| match provider {
-        Some(p) => format!("it may be mistyped, expired or revoked, or lack the scopes a push needs ({}); user name: {}", p.info().push_scopes, p.info().https_username),
-        None => "it may be mistyped, expired or revoked, or lack write access".into(),
-    });
-    lines.push(format!("  = cause: {cause}"));
-    lines.push("  = fix: forget the rejected credential, then push again with a valid one".into());
-    if let Some(h) = &u.https {
-        let persistent: Vec<_> = h
-            .helpers
-            .iter()
-            .filter(|x| x.kind != HelperKind::Guard)
-            .collect();
-        for helper in persistent.iter().take(3) {
-            for c in crate::rules::advice::erase(&u, h, Some(helper)) {
-                lines.push(format!("        {c}"));
-            }
-        }
-        if persistent.is_empty() {
-            for c in crate::rules::advice::erase(&u, h, None) {
-                lines.push(format!("        {c}"));
-            }
-        }
-    }
-    for c in crate::rules::advice::new_token(provider, &host) {
-        lines.push(format!("        {c}"));
-    }
-    for l in lines {
-        super::say(crate::redact::text(&l));
-    }
+    let facts = facts_for(&setup, u, Some(a.rejected()));
+    let diagnostics: Vec<_> = crate::rules::run(&facts, &setup.settings)
+        .into_iter()
+        .filter(|d| std::ptr::eq(d.rule, &crate::rules::stored::CREDENTIAL_REJECTED))
+        .collect();
+    show(diagnostics, None, None);
     Ok(())
 }
 

@@ -8,7 +8,7 @@
 use super::{emit, Setup};
 use crate::cli::OutputArgs;
 use crate::facts::pushed::{self, RefUpdate};
-use crate::facts::{Facts, Stage};
+use crate::facts::Stage;
 use std::io::Read;
 
 /// More input than this is not git's pre-push protocol.
@@ -19,7 +19,8 @@ pub(crate) fn pre_push(remote: &str, url: &str, output: &OutputArgs) -> anyhow::
     let mut facts = setup.facts(Stage::PrePush, vec![remote.to_owned()], Some(url));
     // Ref lines are read after the facts, so that they are kept only when a rule needs them;
     // otherwise they stream through a small buffer (10,000 lines cost next to nothing).
-    let keep = needs_range(&facts);
+    let dirs = pushed::guarded_dirs(&facts);
+    let keep = !dirs.is_empty();
     let mut stdin =
         std::io::BufReader::with_capacity(64 * 1024, std::io::stdin().lock().take(MAX_STDIN));
     let mut line = Vec::new();
@@ -49,17 +50,9 @@ pub(crate) fn pre_push(remote: &str, url: &str, output: &OutputArgs) -> anyhow::
     if malformed > 0 {
         super::say(format_args!("git-credcheck: ignoring {malformed} malformed pre-push input line(s) (first: line {first_bad})"));
     }
-    facts.pushed = Some(range(&setup, remote, count, &updates, keep));
+    facts.pushed = Some(range(&setup, remote, count, &updates, &dirs));
     let report = setup.report(&facts);
     emit(output, &facts, &report, true)
-}
-
-/// Only the workflow-scope rule reads the pushed range, and only for GitHub push URLs.
-fn needs_range(facts: &Facts) -> bool {
-    facts.push_urls().any(|u| {
-        u.provider.map(crate::provider::ProviderKind::family)
-            == Some(crate::provider::ProviderKind::Github)
-    })
 }
 
 fn range(
@@ -67,10 +60,10 @@ fn range(
     remote: &str,
     count: usize,
     updates: &[RefUpdate],
-    keep: bool,
+    dirs: &[&str],
 ) -> pushed::Pushed {
-    match (&setup.repo, keep && !updates.is_empty()) {
-        (Some(repo), true) => pushed::inspect(&repo.git_dir, remote, updates),
+    match (&setup.repo, !dirs.is_empty() && !updates.is_empty()) {
+        (Some(repo), true) => pushed::inspect(&repo.git_dir, remote, updates, dirs),
         _ => pushed::Pushed {
             refs: count,
             ..Default::default()
@@ -114,8 +107,8 @@ fn run(
 ) -> anyhow::Result<bool> {
     let setup = Setup::new(output.today.as_deref())?;
     let mut facts = setup.facts(stage, vec![remote.to_owned()], url);
-    let keep = needs_range(&facts);
-    facts.pushed = Some(range(&setup, remote, updates.len(), &updates, keep));
+    let dirs = pushed::guarded_dirs(&facts);
+    facts.pushed = Some(range(&setup, remote, updates.len(), &updates, &dirs));
     let report = setup.report(&facts);
     emit(output, &facts, &report, true)
 }

@@ -1,8 +1,9 @@
-//! The pushed range: which `.github/workflows/` files a push creates, changes or deletes.
+//! The pushed range: which files under a provider's guarded directories (GitHub's
+//! `.github/workflows/`, from the provider table) a push creates, changes or deletes.
 //!
 //! GitHub refuses a token without the `workflow` scope when a push changes a workflow
 //! file that does not exist with the same path and content on another branch. We compare
-//! trees only: the workflows directory of each pushed tip against the tip it replaces
+//! trees only: the guarded directories of each pushed tip against the tip it replaces
 //! and the remote-tracking branches. No history is walked, so the cost does not grow
 //! with the repository.
 
@@ -10,7 +11,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::Path;
 
-const WORKFLOWS: &str = ".github/workflows";
 /// Remote-tracking tips used as a baseline: bounded so a huge remote stays cheap.
 const MAX_BASELINE_REFS: usize = 64;
 
@@ -97,8 +97,26 @@ pub(crate) struct Pushed {
     pub probe_error: Option<String>,
 }
 
-/// Inspects the pushed range in the repository at `git_dir`.
-pub(crate) fn inspect(git_dir: &Path, remote: &str, updates: &[RefUpdate]) -> Pushed {
+/// The directories whose changes some push URL's provider guards with an extra scope;
+/// empty when no rule needs the pushed range.
+pub(crate) fn guarded_dirs(facts: &super::Facts) -> Vec<&'static str> {
+    let mut dirs: Vec<&'static str> = facts
+        .push_urls()
+        .filter_map(|u| u.provider?.info().guarded_paths)
+        .flat_map(|g| g.prefixes.iter().map(|p| p.trim_end_matches('/')))
+        .collect();
+    dirs.sort_unstable();
+    dirs.dedup();
+    dirs
+}
+
+/// Inspects the pushed range in the repository at `git_dir`, under `dirs`.
+pub(crate) fn inspect(
+    git_dir: &Path,
+    remote: &str,
+    updates: &[RefUpdate],
+    dirs: &[&str],
+) -> Pushed {
     let mut pushed = Pushed {
         refs: updates.len(),
         ..Pushed::default()
@@ -106,7 +124,7 @@ pub(crate) fn inspect(git_dir: &Path, remote: &str, updates: &[RefUpdate]) -> Pu
     if updates.iter().all(RefUpdate::is_deletion) {
         return pushed;
     }
-    match changed_workflows(git_dir, remote, updates) {
+    match changed_workflows(git_dir, remote, updates, dirs) {
         Ok(files) => pushed.workflow_files = files.into_iter().collect(),
         Err(e) => pushed.probe_error = Some(crate::redact::text(&format!("{e:#}"))),
     }
@@ -119,6 +137,7 @@ fn changed_workflows(
     git_dir: &Path,
     remote: &str,
     updates: &[RefUpdate],
+    dirs: &[&str],
 ) -> anyhow::Result<BTreeSet<String>> {
     let repo = gix::open_opts(git_dir, gix::open::Options::isolated())?;
     let mut baseline = Files::new();
@@ -127,7 +146,7 @@ fn changed_workflows(
         if let Ok(iter) = refs.prefixed(prefix.as_str()) {
             for mut r in iter.flatten().take(MAX_BASELINE_REFS) {
                 if let Ok(id) = r.peel_to_id() {
-                    workflow_files(&repo, id.detach(), &mut baseline)?;
+                    workflow_files(&repo, id.detach(), dirs, &mut baseline)?;
                 }
             }
         }
@@ -136,11 +155,11 @@ fn changed_workflows(
     for u in updates.iter().filter(|u| !u.is_deletion()) {
         let local = gix::ObjectId::from_hex(u.local_oid.as_bytes())?;
         let mut now = Files::new();
-        workflow_files(&repo, local, &mut now)?;
+        workflow_files(&repo, local, dirs, &mut now)?;
         let mut before = Files::new();
         let remote_oid = gix::ObjectId::from_hex(u.remote_oid.as_bytes())?;
         if !remote_oid.is_null() && repo.has_object(remote_oid) {
-            workflow_files(&repo, remote_oid, &mut before)?;
+            workflow_files(&repo, remote_oid, dirs, &mut before)?;
         }
         for (path, id) in &now {
             if !before.contains(&(path.clone(), *id)) && !baseline.contains(&(path.clone(), *id)) {
@@ -156,20 +175,23 @@ fn changed_workflows(
     Ok(changed)
 }
 
-/// Adds the (path, blob id) of every file under `.github/workflows` in `commit`'s tree.
+/// Adds the (path, blob id) of every file under each of `dirs` in `commit`'s tree.
 fn workflow_files(
     repo: &gix::Repository,
     commit: gix::ObjectId,
+    dirs: &[&str],
     out: &mut Files,
 ) -> anyhow::Result<()> {
     let tree = repo.find_object(commit)?.peel_to_tree()?;
-    let Some(entry) = tree.lookup_entry_by_path(WORKFLOWS)? else {
-        return Ok(());
-    };
-    if !entry.mode().is_tree() {
-        return Ok(());
+    for dir in dirs {
+        let Some(entry) = tree.lookup_entry_by_path(dir)? else {
+            continue;
+        };
+        if entry.mode().is_tree() {
+            collect(repo, entry.object_id(), dir, out, 0)?;
+        }
     }
-    collect(repo, entry.object_id(), WORKFLOWS, out, 0)
+    Ok(())
 }
 
 fn collect(

@@ -74,6 +74,7 @@ pub(super) const WORKFLOWS: GuardedPaths = GuardedPaths {
 
 /// `gh auth git-credential` answers with GH_TOKEN/GITHUB_TOKEN when set, as `x-access-token`.
 pub(super) const GH: CliHelper = CliHelper {
+    program: "gh",
     variables: "GH_TOKEN/GITHUB_TOKEN",
     username: Some("x-access-token"),
 };

@@ -32,7 +32,7 @@ pub(super) static PROVIDER: Provider = Provider {
     // §4.5
     no_write_error: Some("You are not allowed to upload code."),
     // glab's credential helper reads GITLAB_TOKEN first.
-    cli_helper: Some(CliHelper { variables: "GITLAB_TOKEN", username: None }),
+    cli_helper: Some(CliHelper { program: "glab", variables: "GITLAB_TOKEN", username: None }),
     push_scopes: "write_repository (role Developer or above)",
     token_page: "https://gitlab.com/-/user_settings/personal_access_tokens",
     ssh_user: Some("git"),

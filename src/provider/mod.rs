@@ -129,6 +129,8 @@ pub(crate) struct GuardedPaths {
 /// A CLI whose credential helper answers with a token from the environment when one is set.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct CliHelper {
+    /// The helper's program (`gh` for `gh auth git-credential`).
+    pub program: &'static str,
     /// "GH_TOKEN/GITHUB_TOKEN"
     pub variables: &'static str,
     /// The user name the helper pairs with the token.
@@ -315,11 +317,6 @@ fn looks_like_token_label(user: &str) -> bool {
             || lower.contains("app-password")
             || lower.contains("apppassword"))
 }
-
-/// Bitbucket Cloud's app password dates, for code not yet reading the table.
-pub(crate) const BITBUCKET_APP_PASSWORD_BROWNOUT: Date =
-    bitbucket_cloud::APP_PASSWORDS.failing_from;
-pub(crate) const BITBUCKET_APP_PASSWORD_REMOVED: Date = bitbucket_cloud::APP_PASSWORDS.refused_from;
 
 /// Every provider, in the order of the docs table.
 pub(crate) static PROVIDERS: &[&Provider] = &[

@@ -48,8 +48,10 @@ pub(crate) fn new_token(provider: Option<ProviderKind>, host: &str) -> Vec<Strin
                 "# user name to pair it with: {}",
                 info.https_username
             ));
-            if p == ProviderKind::BitbucketCloud {
-                v.push(format!("git config --global credential.https://{host}.username <your-bitbucket-username>"));
+            if let Some(placeholder) = info.username_placeholder {
+                v.push(format!(
+                    "git config --global credential.https://{host}.username {placeholder}"
+                ));
             }
             v.push(
                 "git push   # enter the token when asked for the password; your helper keeps it"
@@ -87,4 +89,9 @@ pub(crate) fn set_url(u: &PushUrl, new_url: &str) -> String {
         .is_some_and(|s| s.key.ends_with(".pushurl"));
     let flag = if push { " --push" } else { "" };
     format!("git remote set-url{flag} {} '{new_url}'", u.remote)
+}
+
+/// `word` quoted for `sh`: one pair of single quotes, each `'` written as `'\''`.
+pub(crate) fn sh_quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', "'\\''"))
 }

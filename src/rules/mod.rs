@@ -239,6 +239,7 @@ pub(crate) static ALL: &[&Rule] = &[
     &scope::WORKFLOW_SCOPE_UNKNOWN,
     &helper::GUARD_NOT_ACTIVE,
     &stored::TOKEN_MAX_AGE,
+    &stored::CREDENTIAL_REJECTED,
     &ssh::SSH_WRONG_USER,
     &ssh::SSH_NO_IDENTITY,
     &ssh::SSH_KEY_REFUSED,
@@ -434,7 +435,7 @@ mod tests {
         let codes: Vec<&str> = ALL.iter().map(|r| r.code).collect();
         assert_eq!(
             codes.join(" "),
-            "CC101 CC102 CC103 CC104 CC201 CC202 CC203 CC204 CC205 CC206 CC207 CC208 CC209 CC210 CC211 CC212 CC213 \
+            "CC101 CC102 CC103 CC104 CC201 CC202 CC203 CC204 CC205 CC206 CC207 CC208 CC209 CC210 CC211 CC212 CC213 CC214 \
              CC301 CC302 CC303 CC304 CC305 CC306 CC307 CC308 CC309 CC310"
         );
     }

@@ -3,7 +3,7 @@
 use crate::facts::credential::{Answer, HelperKind};
 use crate::facts::Facts;
 use crate::rules::support::https_urls;
-use crate::rules::{declare_rule, Finding, Location};
+use crate::rules::{advice, declare_rule, Finding, Location};
 
 declare_rule! {
     /// ## What it does
@@ -55,9 +55,17 @@ fn codecommit_helper_shadowed(facts: &Facts) -> Vec<Finding> {
             continue;
         };
         let host = &https.request.host;
+        // The provider's own helper command, else the one configured here.
+        let helper = u
+            .provider
+            .and_then(|p| p.info().signing_helper)
+            .unwrap_or(&https.helpers[pos].display);
         let fix = vec![
             format!("git config --global credential.https://{host}.helper ''"),
-            format!("git config --global --add credential.https://{host}.helper '!aws codecommit credential-helper $@'"),
+            format!(
+                "git config --global --add credential.https://{host}.helper {}",
+                advice::sh_quote(helper)
+            ),
             format!("git config --global credential.https://{host}.UseHttpPath true"),
         ];
         if let Some(before) = https.helpers[..pos]

@@ -1,10 +1,9 @@
 //! CC205 `gitlab-token-cannot-push`.
 
 use crate::facts::Facts;
-use crate::provider::ProviderKind;
+use crate::provider::{Provider, PROVIDERS};
 use crate::rules::support::{candidates, erase_then_new, https_urls};
 use crate::rules::{declare_rule, Finding};
-use crate::secret::SecretKind;
 
 declare_rule! {
     /// ## What it does
@@ -42,35 +41,33 @@ declare_rule! {
 fn gitlab_token_cannot_push(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     for (u, https) in https_urls(facts) {
-        if u.provider.is_some_and(|p| p != ProviderKind::Gitlab) {
-            continue;
-        }
+        // An unrecognised host may be a self-managed instance: ask every table.
+        let tables: Vec<&Provider> = match u.provider {
+            Some(p) => vec![p.info()],
+            None => PROVIDERS.to_vec(),
+        };
         for c in candidates(&facts.env, u, https) {
             let kind = c.secret.map(|s| s.kind);
             let user = c.username.unwrap_or("");
-            let (what, certain) = if kind == Some(SecretKind::GitlabDeployToken)
-                || user.starts_with("gitlab+deploy-token")
-            {
-                (
-                    "a GitLab deploy token, which has no write_repository scope",
-                    true,
-                )
-            } else if kind == Some(SecretKind::GitlabJobToken) || user == "gitlab-ci-token" {
-                ("a GitLab CI/CD job token, which pushes only where the project enables `Allow Git push requests`", false)
-            } else {
+            let Some((info, cannot)) = tables
+                .iter()
+                .find_map(|p| p.cannot_push(kind, user).map(|x| (p, x)))
+            else {
                 continue;
             };
+            let answer = info
+                .no_write_error
+                .map(|e| format!("; {} answers `{e}` (403)", info.name))
+                .unwrap_or_default();
             out.push(
                 Finding::at(u, format!("{} will push with {}", u.label(), c.describe()))
                     .location(c.location.clone())
-                    .cause(format!(
-                        "{what}; GitLab answers `You are not allowed to upload code.` (403)"
-                    ))
+                    .cause(format!("{}{answer}", cannot.why))
                     .fix(
-                        "push with an access token that has write_repository",
+                        format!("push with an access token that has {}", info.push_scopes),
                         erase_then_new(u, https, &c),
                     )
-                    .certain_if(certain && c.certain),
+                    .certain_if(cannot.always && c.certain),
             );
         }
     }

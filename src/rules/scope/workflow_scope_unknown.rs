@@ -1,10 +1,8 @@
 //! CC211 `workflow-scope-unknown`.
 
 use crate::facts::Facts;
-use crate::provider::ProviderKind;
-use crate::rules::support::{candidates, https_urls};
+use crate::rules::support::{candidates, https_urls, Candidate};
 use crate::rules::{declare_rule, Finding};
-use crate::secret::SecretKind;
 
 declare_rule! {
     /// ## What it does
@@ -52,32 +50,21 @@ fn workflow_scope_unknown(facts: &Facts) -> Vec<Finding> {
         return out;
     }
     for (u, https) in https_urls(facts) {
-        if u.provider.map(ProviderKind::family) != Some(ProviderKind::Github) {
-            continue;
-        }
-        let Some(c) = candidates(&facts.env, u, https).into_iter().find(|c| {
-            c.secret.is_some_and(|s| {
-                matches!(
-                    s.kind,
-                    SecretKind::GithubClassicPat
-                        | SecretKind::GithubOauthToken
-                        | SecretKind::GithubUserToServerToken
-                        | SecretKind::GithubFineGrainedPat
-                        | SecretKind::GithubInstallationToken
-                )
-            })
-        }) else {
+        let Some(info) = u.provider.map(|p| p.info()) else {
             continue;
         };
-        let kind = c.secret.map(|s| s.kind);
-        let need = match kind {
-            Some(SecretKind::GithubClassicPat) | Some(SecretKind::GithubOauthToken) => {
-                "the `workflow` scope"
-            }
-            Some(SecretKind::GithubInstallationToken) => {
-                "the Workflows: write permission (an Actions GITHUB_TOKEN can never have it)"
-            }
-            _ => "the Workflows: Read and write permission",
+        let Some(guarded) = info.guarded_paths else {
+            continue;
+        };
+        let need_of = |c: &Candidate<'_>| {
+            let kind = c.secret?.kind;
+            guarded.needs.iter().find(|(k, _)| *k == kind).map(|x| x.1)
+        };
+        let Some((c, need)) = candidates(&facts.env, u, https)
+            .into_iter()
+            .find_map(|c| need_of(&c).map(|n| (c, n)))
+        else {
+            continue;
         };
         let files: Vec<_> = pushed
             .workflow_files
@@ -88,10 +75,10 @@ fn workflow_scope_unknown(facts: &Facts) -> Vec<Finding> {
         out.push(
             Finding::at(u, format!("push to `{}` ({}) changes {} with {}", u.remote, u.url.display, files.join(", "), c.describe()))
                 .location(c.location.clone())
-                .cause(format!("GitHub refuses workflow changes from a token without {need}; it cannot be seen from the token"))
+                .cause(format!("{} refuses workflow changes from a token without {need}; it cannot be seen from the token", info.name))
                 .fix(
                     format!("make sure the token has {need}"),
-                    vec!["# classic token: https://github.com/settings/tokens → edit → tick `workflow`".into(), "git push".into()],
+                    vec![guarded.fix.into(), "git push".into()],
                 )
                 .likely(),
         );

@@ -11,6 +11,8 @@
 //!   instead of the stored credential.
 //! - `token-max-age` (CC213): a token's first accepted use, from the guard's ledger, is
 //!   close to its provider's maximum lifetime.
+//! - `credential-rejected` (CC214): the server has just refused a credential (the
+//!   guard's `erase`); says why when its shape tells.
 //!
 //! Secrets are known by [`crate::secret::Shape`] only. These rules read the HTTPS facts
 //! of each push URL, the provider tables and the shared code in
@@ -19,12 +21,14 @@
 //! no I/O, no environment, no clock (today's date is a fact).
 
 mod conflicting_stored_accounts;
+mod credential_rejected;
 mod extra_header_shadows_credential;
 mod retired_secret_kind;
 mod token_for_other_provider;
 mod token_max_age;
 
 pub(crate) use conflicting_stored_accounts::CONFLICTING_STORED_ACCOUNTS;
+pub(crate) use credential_rejected::CREDENTIAL_REJECTED;
 pub(crate) use extra_header_shadows_credential::EXTRA_HEADER_SHADOWS_CREDENTIAL;
 pub(crate) use retired_secret_kind::RETIRED_SECRET_KIND;
 pub(crate) use token_for_other_provider::TOKEN_FOR_OTHER_PROVIDER;

@@ -3,7 +3,7 @@
 use crate::facts::credential::Https;
 use crate::facts::{Facts, PushUrl};
 use crate::provider::ProviderKind;
-use crate::rules::support::{candidates, erase_then_new, https_urls, refusal, Candidate};
+use crate::rules::support::{candidates, erase_then_new, https_urls, Candidate};
 use crate::rules::{declare_rule, Finding};
 use crate::secret::Shape;
 
@@ -80,7 +80,7 @@ fn judge_secret(
     c: &Candidate<'_>,
     secret: &Shape,
 ) -> Option<Finding> {
-    let (why, dead) = refusal(facts.today, provider, c.username, secret)?;
+    let (why, dead) = provider.info().refusal(facts.today, c.username, secret)?;
     Some(
         Finding::at(u, format!("{} will send {}", u.label(), c.describe()))
             .location(c.location.clone())

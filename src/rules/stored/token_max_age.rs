@@ -94,7 +94,7 @@ fn token_max_age(facts: &Facts) -> Vec<Finding> {
                 .url
                 .host
                 .as_deref()
-                .is_some_and(|h| provider.info().hosts.contains(&h));
+                .is_some_and(|h| provider.info().hosts_exactly(h));
             let certain = certain && hosted;
             out.push(
                 Finding::at(u, msg)

@@ -3,7 +3,6 @@
 
 use crate::facts::credential::{HelperKind, Https};
 use crate::facts::{Facts, PushUrl};
-use crate::provider::ProviderKind;
 use crate::rules::{advice, Location};
 use crate::secret::Shape;
 
@@ -102,21 +101,18 @@ pub(crate) fn candidates<'a>(
     }
     if let Some((i, h)) = https.first_answering() {
         // gh and glab answer with the token in the environment when one is set.
-        let env_token = match h.kind {
-            HelperKind::Gh
-                if u.provider.map(ProviderKind::family) == Some(ProviderKind::Github) =>
-            {
-                env.gh_token.as_ref().map(|t| ("GH_TOKEN/GITHUB_TOKEN", t))
-            }
-            HelperKind::Glab if u.provider == Some(ProviderKind::Gitlab) => {
-                env.gitlab_token.as_ref().map(|t| ("GITLAB_TOKEN", t))
+        let cli = u.provider.and_then(|p| p.info().cli_helper);
+        let env_token = match (h.kind, cli) {
+            (HelperKind::Gh, Some(c)) if c.program == "gh" => env.gh_token.as_ref().map(|t| (c, t)),
+            (HelperKind::Glab, Some(c)) if c.program == "glab" => {
+                env.gitlab_token.as_ref().map(|t| (c, t))
             }
             _ => None,
         };
-        if let Some((var, token)) = env_token {
+        if let Some((cli, token)) = env_token {
             out.push(Candidate {
-                origin: Origin::Env(var),
-                username: Some("x-access-token").filter(|_| h.kind == HelperKind::Gh),
+                origin: Origin::Env(cli.variables),
+                username: cli.username,
                 secret: Some(token),
                 location: Location::from(&h.source),
                 certain: header.is_none(),

@@ -1,6 +1,6 @@
 //! Code shared by the credential rules of several areas (`helper/`, `stored/`,
 //! `username/`, `scope/`): which credentials git may send for an HTTPS push URL, and
-//! whether a provider refuses a secret of some shape.
+//! the fix that forgets one of them.
 //!
 //! - [`candidates`] lists, by shape only, every credential we can see for a push URL in
 //!   the order git uses them: the password in the URL, an `http.extraHeader`
@@ -8,8 +8,8 @@
 //!   line a `store` helper holds. Each rule then asks one question of that list.
 //! - [`erase_then_new`] is the fix that goes with a [`Candidate`]: forget it where it
 //!   lives, then create the right token (built on [`crate::rules::advice`]).
-//! - [`refusal`] tells why a provider refuses a secret on a given day. The guard
-//!   (`src/entry/guard.rs`) reuses it to explain a rejection after the fact.
+//! - Why a provider refuses a secret on a given day is the provider table's answer
+//!   ([`crate::provider::Provider::refusal`]), not code here.
 //!
 //! Like every rule module this one is pure: it reads [`crate::facts`], the provider
 //! tables ([`crate::provider`]) and secret shapes ([`crate::secret`]), never
@@ -18,10 +18,8 @@
 //! `mod.rs`; code used by one rule only belongs in the rule's file.
 
 mod candidates;
-mod refusal;
 
 pub(crate) use candidates::{candidates, erase_then_new, https_urls, Candidate};
-pub(crate) use refusal::refusal;
 
 /// Secrets of known shapes for rule tests. Made-up values: none was ever a real token.
 #[cfg(test)]

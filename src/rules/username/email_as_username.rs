@@ -1,7 +1,6 @@
 //! CC203 `email-as-username`.
 
 use crate::facts::Facts;
-use crate::provider::ProviderKind;
 use crate::rules::support::{candidates, erase_then_new, https_urls};
 use crate::rules::{advice, declare_rule, Finding, Location};
 
@@ -39,29 +38,46 @@ declare_rule! {
     /// ## References
     /// - [Bitbucket: using API tokens](https://support.atlassian.com/bitbucket-cloud/docs/using-api-tokens)
     EMAIL_AS_USERNAME, "CC203", "email-as-username", Credential, Error,
-    "an email address is used as the Bitbucket Cloud git user name", email_as_username
+    "an email address is used as the git user name where the provider refuses one", email_as_username
 }
 
 fn email_as_username(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     for (u, https) in https_urls(facts) {
-        if u.provider != Some(ProviderKind::BitbucketCloud) {
+        let Some(info) = u.provider.map(|p| p.info()) else {
             continue;
-        }
+        };
+        let Some(why) = info.email_username_refused else {
+            continue;
+        };
         let host = &https.request.host;
+        let placeholder = info.username_placeholder.unwrap_or("<your-username>");
         let fix_user = |mut cmds: Vec<String>| {
             cmds.push(format!(
-                "git config --global credential.https://{host}.username <your-bitbucket-username>"
+                "git config --global credential.https://{host}.username {placeholder}"
             ));
             cmds
         };
         if let Some(user) = u.url.user.as_deref().filter(|x| is_email(x)) {
             out.push(
-                Finding::at(u, format!("{} uses the email `{user}` as its Bitbucket user name", u.label()))
-                    .location(u.configured.as_ref().map(Location::from))
-                    .cause("Bitbucket Cloud wants your Bitbucket username (or x-bitbucket-api-token-auth) for git; the email is only for the REST API")
-                    .fix("use your Bitbucket username", fix_user(vec![advice::set_url(u, &advice::clean_url(u).replace(&format!("{}@", user), ""))]))
-                    .rejects_auth(),
+                Finding::at(
+                    u,
+                    format!(
+                        "{} uses the email `{user}` as its {} user name",
+                        u.label(),
+                        info.name
+                    ),
+                )
+                .location(u.configured.as_ref().map(Location::from))
+                .cause(why)
+                .fix(
+                    format!("use your {} username", info.name),
+                    fix_user(vec![advice::set_url(
+                        u,
+                        &advice::clean_url(u).replace(&format!("{}@", user), ""),
+                    )]),
+                )
+                .rejects_auth(),
             );
             continue;
         }
@@ -71,11 +87,27 @@ fn email_as_username(facts: &Facts) -> Vec<Finding> {
             .filter(|(x, _)| is_email(x) && u.url.user.is_none())
         {
             out.push(
-                Finding::at(u, format!("credential.username `{user}` for {} is an email address", u.label()))
-                    .location(Location::from(src))
-                    .cause("Bitbucket Cloud wants your Bitbucket username (or x-bitbucket-api-token-auth) for git; the email is only for the REST API")
-                    .fix("use your Bitbucket username", vec![format!("git config {} --unset {}", src.scope.flag(), src.key)].into_iter().chain(fix_user(vec![])).collect())
-                    .rejects_auth(),
+                Finding::at(
+                    u,
+                    format!(
+                        "credential.username `{user}` for {} is an email address",
+                        u.label()
+                    ),
+                )
+                .location(Location::from(src))
+                .cause(why)
+                .fix(
+                    format!("use your {} username", info.name),
+                    vec![format!(
+                        "git config {} --unset {}",
+                        src.scope.flag(),
+                        src.key
+                    )]
+                    .into_iter()
+                    .chain(fix_user(vec![]))
+                    .collect(),
+                )
+                .rejects_auth(),
             );
             continue;
         }
@@ -84,12 +116,22 @@ fn email_as_username(facts: &Facts) -> Vec<Finding> {
                 continue;
             };
             out.push(
-                Finding::at(u, format!("{} will send the email `{user}` as user name with {}", u.label(), c.describe()))
-                    .location(c.location.clone())
-                    .cause("Bitbucket Cloud wants your Bitbucket username (or x-bitbucket-api-token-auth) for git; the email is only for the REST API")
-                    .fix("store the token under your Bitbucket username", fix_user(erase_then_new(u, https, &c)))
-                    .certain_if(c.certain)
-                    .rejects_auth(),
+                Finding::at(
+                    u,
+                    format!(
+                        "{} will send the email `{user}` as user name with {}",
+                        u.label(),
+                        c.describe()
+                    ),
+                )
+                .location(c.location.clone())
+                .cause(why)
+                .fix(
+                    format!("store the token under your {} username", info.name),
+                    fix_user(erase_then_new(u, https, &c)),
+                )
+                .certain_if(c.certain)
+                .rejects_auth(),
             );
         }
     }

@@ -1,10 +1,8 @@
 //! CC204 `token-username-mismatch`.
 
 use crate::facts::Facts;
-use crate::provider::ProviderKind;
 use crate::rules::support::{candidates, erase_then_new, https_urls};
 use crate::rules::{declare_rule, Finding};
-use crate::secret::SecretKind;
 
 declare_rule! {
     /// ## What it does
@@ -48,22 +46,11 @@ fn token_username_mismatch(facts: &Facts) -> Vec<Finding> {
             let (Some(secret), Some(user)) = (c.secret, c.username) else {
                 continue;
             };
-            let bitbucket = u.provider == Some(ProviderKind::BitbucketCloud);
-            let want = match (secret.kind, user) {
-                (SecretKind::BitbucketAccessToken, u) if u != "x-token-auth" => "x-token-auth",
-                (SecretKind::AtlassianApiToken, "x-token-auth") => {
-                    "your Bitbucket username or x-bitbucket-api-token-auth"
-                }
-                // The name given to a token when it was created is not a user name.
-                (
-                    SecretKind::AtlassianApiToken
-                    | SecretKind::BitbucketAppPassword
-                    | SecretKind::Alnum20,
-                    u,
-                ) if bitbucket && looks_like_token_label(u) => {
-                    "your Bitbucket username or x-bitbucket-api-token-auth (not the token's label)"
-                }
-                _ => continue,
+            let Some(want) = u
+                .provider
+                .and_then(|p| p.info().username_needed(secret.kind, user))
+            else {
+                continue;
             };
             out.push(
                 Finding::at(
@@ -86,22 +73,6 @@ fn token_username_mismatch(facts: &Facts) -> Vec<Finding> {
         }
     }
     out
-}
-
-/// A user name that reads like the label a token was given (`git-push-token`, `my_api_token`).
-fn looks_like_token_label(user: &str) -> bool {
-    const FIXED: &[&str] = &[
-        "x-token-auth",
-        "x-bitbucket-api-token-auth",
-        "x-access-token",
-        "gitlab-ci-token",
-    ];
-    let lower = user.to_ascii_lowercase();
-    !FIXED.contains(&lower.as_str())
-        && !lower.contains('@')
-        && (lower.contains("token")
-            || lower.contains("app-password")
-            || lower.contains("apppassword"))
 }
 
 #[cfg(test)]
