@@ -200,7 +200,7 @@ fn list_rules(output: &cli::OutputArgs) -> anyhow::Result<()> {
             .collect();
         println!("{}", serde_json::to_string_pretty(&list)?);
     } else {
-        for r in rules::ALL {
+        for r in rules::ALL.iter() {
             println!(
                 "{}  {:<32} {:<8} {}",
                 r.code,

@@ -220,37 +220,31 @@ macro_rules! declare_rule {
 }
 pub(crate) use declare_rule;
 
-/// The registry, sorted by code.
-pub(crate) static ALL: &[&Rule] = &[
-    &remote::URL_EMBEDS_SECRET,
-    &remote::PLAINTEXT_HTTP,
-    &remote::PUSH_URL_REWRITTEN,
-    &remote::URL_SCHEME_UNSUPPORTED,
-    &helper::CREDENTIAL_HELPER_MISSING,
-    &stored::RETIRED_SECRET_KIND,
-    &username::EMAIL_AS_USERNAME,
-    &username::TOKEN_USERNAME_MISMATCH,
-    &scope::GITLAB_TOKEN_CANNOT_PUSH,
-    &stored::TOKEN_FOR_OTHER_PROVIDER,
-    &stored::CONFLICTING_STORED_ACCOUNTS,
-    &helper::CODECOMMIT_HELPER_SHADOWED,
-    &helper::CREDENTIAL_SOURCE_MISSING,
-    &stored::EXTRA_HEADER_SHADOWS_CREDENTIAL,
-    &scope::WORKFLOW_SCOPE_UNKNOWN,
-    &helper::GUARD_NOT_ACTIVE,
-    &stored::TOKEN_MAX_AGE,
-    &stored::CREDENTIAL_REJECTED,
-    &ssh::SSH_WRONG_USER,
-    &ssh::SSH_NO_IDENTITY,
-    &ssh::SSH_KEY_REFUSED,
-    &ssh::SSH_PASSPHRASE_UNATTENDED,
-    &ssh::SSH_HOST_UNKNOWN,
-    &ssh::SSH_RETIRED_HOST_KEY,
-    &ssh::SSH_MANY_KEYS,
-    &ssh::SSH_PROGRAM_MISSING,
-    &ssh::PLINK_WITHOUT_KEY,
-    &ssh::SSH_CONFIG_UNREADABLE,
-];
+/// Declares the rule files of an area and lists their rules, one `file::RULE` line per
+/// rule: adding a rule is its file plus that line. The area's `RULES` feed [`ALL`].
+macro_rules! area_rules {
+    ($($file:ident::$rule:ident),* $(,)?) => {
+        $(mod $file; pub(crate) use $file::$rule;)*
+        /// This area's rules.
+        pub(crate) static RULES: &[&crate::rules::Rule] = &[$(&$rule),*];
+    };
+}
+pub(crate) use area_rules;
+
+/// The registry, sorted by code: every area's rules. Codes are never renumbered or reused.
+pub(crate) static ALL: std::sync::LazyLock<Vec<&'static Rule>> = std::sync::LazyLock::new(|| {
+    let mut all: Vec<&'static Rule> = [
+        remote::RULES,
+        helper::RULES,
+        stored::RULES,
+        username::RULES,
+        scope::RULES,
+        ssh::RULES,
+    ]
+    .concat();
+    all.sort_by_key(|r| r.code);
+    all
+});
 
 /// Finds a rule by code or name.
 pub(crate) fn find(code_or_name: &str) -> Option<&'static Rule> {
@@ -263,7 +257,7 @@ pub(crate) fn find(code_or_name: &str) -> Option<&'static Rule> {
 #[cfg(test)]
 pub(crate) fn docs_markdown() -> String {
     let mut s = String::from("# git-credcheck rules\n\n<!-- generated from src/rules by `UPDATE_DOCS=1 cargo test docs_are_fresh`; do not edit -->\n\n| code | name | default | summary |\n|---|---|---|---|\n");
-    for r in ALL {
+    for r in ALL.iter() {
         s.push_str(&format!(
             "| [{}](#{}) | `{}` | {} | {} |\n",
             r.code,
@@ -273,7 +267,7 @@ pub(crate) fn docs_markdown() -> String {
             r.summary
         ));
     }
-    for r in ALL {
+    for r in ALL.iter() {
         let body = r.explanation().replace("\n## ", "\n#### ");
         let body = body
             .strip_prefix("## ")
@@ -302,7 +296,7 @@ pub(crate) trait Levels {
 ///   authenticated to (the pre-push stage): there it is wrong by definition.
 pub(crate) fn run(facts: &Facts, levels: &dyn Levels) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for rule in ALL {
+    for rule in ALL.iter() {
         let Some(level) = levels.level(rule) else {
             continue;
         };
@@ -410,7 +404,7 @@ mod tests {
                 pair[1].code
             );
         }
-        for r in ALL {
+        for r in ALL.iter() {
             assert_eq!(r.code.len(), 5, "{}", r.code);
             assert!(r.code.starts_with("CC"));
             assert_eq!(
@@ -462,12 +456,20 @@ mod tests {
 
     #[test]
     fn docs_have_the_sections() {
-        for r in ALL {
+        for r in ALL.iter() {
             let e = r.explanation();
             assert!(e.contains("## What it does\nChecks for"), "{}", r.code);
             assert!(e.contains("## Why is this bad?"), "{}", r.code);
             assert!(e.contains("## Example"), "{}", r.code);
             assert!(e.contains("## Fix"), "{}", r.code);
+            // Every rule says when it stays silent, after its fix.
+            let fix = e.find("\n## Fix").unwrap_or(0);
+            let silent = e.find("\n## When it is silent\n");
+            assert!(
+                silent.is_some_and(|s| s > fix),
+                "{}: needs `## When it is silent` after `## Fix`",
+                r.code
+            );
             assert!(
                 !e.contains("```\n") || e.matches("```").count() % 2 == 0,
                 "{}",

@@ -14,15 +14,13 @@
 //! rule they are pure: never `src/entry`, no I/O, no environment, no clock. Code that
 //! several rules of this folder share lives here.
 
-mod codecommit_helper_shadowed;
-mod credential_helper_missing;
-mod credential_source_missing;
-mod guard_not_active;
-
-pub(crate) use codecommit_helper_shadowed::CODECOMMIT_HELPER_SHADOWED;
-pub(crate) use credential_helper_missing::CREDENTIAL_HELPER_MISSING;
-pub(crate) use credential_source_missing::CREDENTIAL_SOURCE_MISSING;
-pub(crate) use guard_not_active::GUARD_NOT_ACTIVE;
+// One line per rule: `file::RULE` declares the file and lists the rule.
+crate::rules::area_rules! {
+    codecommit_helper_shadowed::CODECOMMIT_HELPER_SHADOWED,
+    credential_helper_missing::CREDENTIAL_HELPER_MISSING,
+    credential_source_missing::CREDENTIAL_SOURCE_MISSING,
+    guard_not_active::GUARD_NOT_ACTIVE,
+}
 
 use crate::facts::credential::{Https, Program};
 

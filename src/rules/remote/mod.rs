@@ -10,12 +10,10 @@
 //! URL … embeds …") rather than through `PushUrl::label()`: the wording is older than
 //! `label()`, and the doctor golden files pin it.
 
-mod plaintext_http;
-mod push_url_rewritten;
-mod url_embeds_secret;
-mod url_scheme_unsupported;
-
-pub(crate) use plaintext_http::PLAINTEXT_HTTP;
-pub(crate) use push_url_rewritten::PUSH_URL_REWRITTEN;
-pub(crate) use url_embeds_secret::URL_EMBEDS_SECRET;
-pub(crate) use url_scheme_unsupported::URL_SCHEME_UNSUPPORTED;
+// One line per rule: `file::RULE` declares the file and lists the rule.
+crate::rules::area_rules! {
+    plaintext_http::PLAINTEXT_HTTP,
+    push_url_rewritten::PUSH_URL_REWRITTEN,
+    url_embeds_secret::URL_EMBEDS_SECRET,
+    url_scheme_unsupported::URL_SCHEME_UNSUPPORTED,
+}

@@ -12,8 +12,8 @@
 //! [`crate::rules::advice`]. Like every rule they are pure: never `src/entry`, no I/O,
 //! no environment, no clock.
 
-mod gitlab_token_cannot_push;
-mod workflow_scope_unknown;
-
-pub(crate) use gitlab_token_cannot_push::GITLAB_TOKEN_CANNOT_PUSH;
-pub(crate) use workflow_scope_unknown::WORKFLOW_SCOPE_UNKNOWN;
+// One line per rule: `file::RULE` declares the file and lists the rule.
+crate::rules::area_rules! {
+    gitlab_token_cannot_push::GITLAB_TOKEN_CANNOT_PUSH,
+    workflow_scope_unknown::WORKFLOW_SCOPE_UNKNOWN,
+}

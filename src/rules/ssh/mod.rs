@@ -6,27 +6,19 @@
 //! them. These rules read [`crate::facts`] and the provider table only: they do no I/O
 //! and never import `src/entry`. Advice here is SSH advice only: never a token.
 
-mod plink_without_key;
-mod ssh_config_unreadable;
-mod ssh_host_unknown;
-mod ssh_key_refused;
-mod ssh_many_keys;
-mod ssh_no_identity;
-mod ssh_passphrase_unattended;
-mod ssh_program_missing;
-mod ssh_retired_host_key;
-mod ssh_wrong_user;
-
-pub(crate) use plink_without_key::PLINK_WITHOUT_KEY;
-pub(crate) use ssh_config_unreadable::SSH_CONFIG_UNREADABLE;
-pub(crate) use ssh_host_unknown::SSH_HOST_UNKNOWN;
-pub(crate) use ssh_key_refused::SSH_KEY_REFUSED;
-pub(crate) use ssh_many_keys::SSH_MANY_KEYS;
-pub(crate) use ssh_no_identity::SSH_NO_IDENTITY;
-pub(crate) use ssh_passphrase_unattended::SSH_PASSPHRASE_UNATTENDED;
-pub(crate) use ssh_program_missing::SSH_PROGRAM_MISSING;
-pub(crate) use ssh_retired_host_key::SSH_RETIRED_HOST_KEY;
-pub(crate) use ssh_wrong_user::SSH_WRONG_USER;
+// One line per rule: `file::RULE` declares the file and lists the rule.
+crate::rules::area_rules! {
+    plink_without_key::PLINK_WITHOUT_KEY,
+    ssh_config_unreadable::SSH_CONFIG_UNREADABLE,
+    ssh_host_unknown::SSH_HOST_UNKNOWN,
+    ssh_key_refused::SSH_KEY_REFUSED,
+    ssh_many_keys::SSH_MANY_KEYS,
+    ssh_no_identity::SSH_NO_IDENTITY,
+    ssh_passphrase_unattended::SSH_PASSPHRASE_UNATTENDED,
+    ssh_program_missing::SSH_PROGRAM_MISSING,
+    ssh_retired_host_key::SSH_RETIRED_HOST_KEY,
+    ssh_wrong_user::SSH_WRONG_USER,
+}
 
 use crate::facts::ssh::{ClientConfig, Probed, Ssh};
 use crate::facts::{Facts, PushUrl};

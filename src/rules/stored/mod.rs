@@ -20,16 +20,12 @@
 //! one) and [`crate::rules::advice`]. Like every rule they are pure: never `src/entry`,
 //! no I/O, no environment, no clock (today's date is a fact).
 
-mod conflicting_stored_accounts;
-mod credential_rejected;
-mod extra_header_shadows_credential;
-mod retired_secret_kind;
-mod token_for_other_provider;
-mod token_max_age;
-
-pub(crate) use conflicting_stored_accounts::CONFLICTING_STORED_ACCOUNTS;
-pub(crate) use credential_rejected::CREDENTIAL_REJECTED;
-pub(crate) use extra_header_shadows_credential::EXTRA_HEADER_SHADOWS_CREDENTIAL;
-pub(crate) use retired_secret_kind::RETIRED_SECRET_KIND;
-pub(crate) use token_for_other_provider::TOKEN_FOR_OTHER_PROVIDER;
-pub(crate) use token_max_age::TOKEN_MAX_AGE;
+// One line per rule: `file::RULE` declares the file and lists the rule.
+crate::rules::area_rules! {
+    conflicting_stored_accounts::CONFLICTING_STORED_ACCOUNTS,
+    credential_rejected::CREDENTIAL_REJECTED,
+    extra_header_shadows_credential::EXTRA_HEADER_SHADOWS_CREDENTIAL,
+    retired_secret_kind::RETIRED_SECRET_KIND,
+    token_for_other_provider::TOKEN_FOR_OTHER_PROVIDER,
+    token_max_age::TOKEN_MAX_AGE,
+}

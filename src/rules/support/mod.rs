@@ -33,25 +33,3 @@ pub(crate) mod samples {
     /// A GitLab personal access token.
     pub(crate) const GLPAT: &str = "glpat-aaaaaaaaaaaaaaaaaaaa";
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::rules::{Category, ALL};
-
-    /// Every credential rule says when it stays silent (the rule-file convention).
-    #[test]
-    fn credential_rules_say_when_they_are_silent() {
-        for r in ALL.iter().filter(|r| r.category == Category::Credential) {
-            let e = r.explanation();
-            let fix = e.find("\n## Fix").expect("a Fix section");
-            let silent = e
-                .find("\n## When it is silent\n")
-                .unwrap_or_else(|| panic!("{}: no `## When it is silent`", r.code));
-            assert!(
-                fix < silent,
-                "{}: `When it is silent` comes after `Fix`",
-                r.code
-            );
-        }
-    }
-}

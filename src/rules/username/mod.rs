@@ -11,8 +11,8 @@
 //! [`crate::rules::advice`]. Like every rule they are pure: never `src/entry`, no I/O,
 //! no environment, no clock.
 
-mod email_as_username;
-mod token_username_mismatch;
-
-pub(crate) use email_as_username::EMAIL_AS_USERNAME;
-pub(crate) use token_username_mismatch::TOKEN_USERNAME_MISMATCH;
+// One line per rule: `file::RULE` declares the file and lists the rule.
+crate::rules::area_rules! {
+    email_as_username::EMAIL_AS_USERNAME,
+    token_username_mismatch::TOKEN_USERNAME_MISMATCH,
+}
