@@ -49,18 +49,32 @@ pub(crate) fn parse(url: &str) -> Result<ParsedUrl, String> {
     // gix refuses upper-case schemes (`HTTPS://`); git treats the scheme literally and looks
     // for a remote helper by that name, so keep what gix parses and report the rest as other.
     let parsed = gix::url::parse(gix::bstr::BStr::new(url.as_bytes()));
-    let u = match parsed {
-        Ok(u) => u,
+    let (u, written) = match parsed {
+        Ok(u) => (u, None),
         Err(_) => {
             let scheme_text = url
                 .split_once("://")
                 .map(|(s, _)| s.to_owned())
                 .unwrap_or_default();
-            return Ok(ParsedUrl::unusable(scheme_text, display));
+            // `HTTPS://alice:pw@host/x` still carries a user and a password: read them
+            // from the lower-cased spelling, but keep the scheme as git sees it.
+            let lowered = format!(
+                "{}{}",
+                scheme_text.to_ascii_lowercase(),
+                &url[scheme_text.len()..]
+            );
+            match gix::url::parse(gix::bstr::BStr::new(lowered.as_bytes())) {
+                Ok(u) if scheme_text != scheme_text.to_ascii_lowercase() => (u, Some(scheme_text)),
+                _ => return Ok(ParsedUrl::unusable(scheme_text, display)),
+            }
         }
     };
-    let scheme_text = u.scheme.as_str().to_owned();
+    let scheme_text = written
+        .clone()
+        .unwrap_or_else(|| u.scheme.as_str().to_owned());
     let scheme = match u.scheme {
+        // git looks up a remote helper named after the scheme as written.
+        _ if written.is_some() => Scheme::Other,
         gix::url::Scheme::Https => Scheme::Https,
         gix::url::Scheme::Http => Scheme::Http,
         gix::url::Scheme::Ssh => Scheme::Ssh,

@@ -59,7 +59,9 @@ fn url_scheme_unsupported(facts: &Facts) -> Vec<Finding> {
                 "write the scheme in lower case",
                 vec![advice::set_url(
                     u,
-                    &u.url.display.replacen(s.as_str(), &lower, 1),
+                    // Built from the parts, not the display: a password in the URL
+                    // is dropped, never copied as `***`.
+                    &advice::clean_url(u).replacen(s.as_str(), &lower, 1),
                 )],
             ),
         );
@@ -73,6 +75,21 @@ mod tests {
     use crate::facts::testing::{source, with_push_url};
     use crate::rules::testing::{diagnose, fix_commands, severities};
     use crate::rules::Severity::*;
+
+    #[test]
+    fn an_upper_case_scheme_with_a_password_is_read_and_never_masked_into_the_fix() {
+        let f = with_push_url("HTTPS://alice:hunter2hunter2@git.example.test/a/b.git");
+        let d = diagnose(&URL_SCHEME_UNSUPPORTED, &f);
+        assert_eq!(d.len(), 1);
+        let cmds = fix_commands(&d[0]);
+        assert!(
+            cmds.contains("'https://alice@git.example.test/a/b.git'") && !cmds.contains("***"),
+            "{cmds}"
+        );
+        let embedded = diagnose(&crate::rules::remote::URL_EMBEDS_SECRET, &f);
+        assert_eq!(embedded.len(), 1);
+        assert!(!format!("{d:?}{embedded:?}").contains("hunter2"));
+    }
 
     #[test]
     fn fires_on_an_upper_case_scheme() {
