@@ -247,18 +247,15 @@ pub(crate) fn gather(ctx: &Ctx, config: &Config, url: &ParsedUrl) -> Option<Http
     })
 }
 
+/// Whether a helper value runs `git-credcheck guard` (the installer writes the program's
+/// path with its spaces backslash-escaped).
 pub(crate) fn is_guard(value: &str) -> bool {
-    let v = value.trim();
-    let first = v
-        .trim_start_matches('!')
-        .split_whitespace()
-        .next()
-        .unwrap_or("");
-    let base = Path::new(first.trim_matches('"').trim_matches('\''))
-        .file_name()
-        .and_then(|f| f.to_str())
-        .unwrap_or("");
-    base == "git-credcheck" && v.split_whitespace().any(|w| w == "guard")
+    let words = super::shell::words(value.trim().trim_start_matches('!'));
+    words
+        .first()
+        .and_then(|w| Path::new(w).file_name())
+        .is_some_and(|base| base == "git-credcheck")
+        && words.iter().any(|w| w == "guard")
 }
 
 /// git's credential URL matching (`credential_apply_config()` with urlmatch and the
@@ -364,7 +361,7 @@ fn helper(ctx: &Ctx, entry: &Entry, value: &str, req: &Request) -> Helper {
     let v = value.trim();
     let (display, kind, program, args): (String, HelperKind, Program, Vec<String>) =
         if let Some(snippet) = v.strip_prefix('!') {
-            let words = shell_words(snippet);
+            let words = super::shell::words(snippet);
             let first = words.first().cloned().unwrap_or_default();
             let kind = if is_guard(v) {
                 HelperKind::Guard
@@ -389,7 +386,7 @@ fn helper(ctx: &Ctx, entry: &Entry, value: &str, req: &Request) -> Helper {
             };
             (format!("!{first} …"), kind, program, words)
         } else {
-            let words = shell_words(v);
+            let words = super::shell::words(v);
             let first = words.first().cloned().unwrap_or_default();
             if Path::new(&first).is_absolute() {
                 let kind = if is_guard(v) {
@@ -471,42 +468,6 @@ fn kind_of(name: &str) -> HelperKind {
         "glab" => HelperKind::Glab,
         _ => HelperKind::Custom,
     }
-}
-
-/// Splits a helper value or an ssh command into words, honouring simple quotes (enough to
-/// find a program and its arguments); a `;` ends the first command.
-pub(crate) fn shell_words(s: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut quote: Option<char> = None;
-    let mut started = false;
-    for c in s.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => cur.push(c),
-            (None, '"' | '\'') => {
-                quote = Some(c);
-                started = true;
-            }
-            (None, c) if c.is_whitespace() => {
-                if started || !cur.is_empty() {
-                    words.push(std::mem::take(&mut cur));
-                    started = false;
-                }
-            }
-            (None, ';') => {
-                if !cur.is_empty() {
-                    words.push(std::mem::take(&mut cur));
-                }
-                break;
-            }
-            (None, c) => cur.push(c),
-        }
-    }
-    if started || !cur.is_empty() {
-        words.push(cur);
-    }
-    words
 }
 
 fn option_value(args: &[String], name: &str) -> Option<String> {
@@ -929,16 +890,42 @@ mod tests {
     }
 
     #[test]
-    fn words() {
-        assert_eq!(
-            shell_words("store --file '/a b/c'"),
-            vec!["store", "--file", "/a b/c"]
-        );
-        assert_eq!(
-            shell_words("f() { echo x; }; f"),
-            vec!["f()", "{", "echo", "x"]
-        );
+    fn backslash_escaped_helper_path_runs() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let exe = dir
+            .path()
+            .join("mnt/c/Program Files/Git/mingw64/bin/git-credential-manager.exe");
+        crate::facts::testing::executable(&exe);
+        let escaped = exe.display().to_string().replace(' ', "\\ ");
+        let ctx = Ctx::for_test(dir.path(), "");
+        let config = crate::facts::testing::config(&[("credential.helper", &escaped)]);
+        let url = crate::facts::url::parse("https://github.com/a/b.git").expect("url");
+        let https = gather(&ctx, &config, &url).expect("https facts");
+        assert_eq!(https.helpers.len(), 1);
+        assert_eq!(https.helpers[0].program, Program::Found { path: exe });
+        assert_eq!(https.helpers[0].answer, Answer::Maybe);
+    }
+
+    #[test]
+    fn quoted_store_file_argument() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = dir.path().join("my creds");
+        std::fs::write(&store, "https://alice:ghp_x@github.com\n").expect("write");
+        let value = format!("store --file \"{}\"", store.display());
+        let ctx = Ctx::for_test(dir.path(), "");
+        let config = crate::facts::testing::config(&[("credential.helper", &value)]);
+        let url = crate::facts::url::parse("https://github.com/a/b.git").expect("url");
+        let https = gather(&ctx, &config, &url).expect("https facts");
+        assert_eq!(https.helpers[0].file_arg.as_deref(), Some(store.as_path()));
+        assert_eq!(https.helpers[0].answer, Answer::Yes);
+    }
+
+    #[test]
+    fn guard_values() {
         assert!(is_guard("/usr/bin/git-credcheck guard"));
+        assert!(is_guard(r"/opt/my\ tools/git-credcheck guard"));
+        assert!(is_guard("!'/opt/my tools/git-credcheck' guard"));
         assert!(!is_guard("store"));
+        assert!(!is_guard("/usr/bin/git-credcheck-other guard"));
     }
 }

@@ -9,6 +9,7 @@ pub(crate) mod credential;
 pub(crate) mod gitconfig;
 pub(crate) mod ledger;
 pub(crate) mod pushed;
+pub(crate) mod shell;
 pub(crate) mod ssh;
 pub(crate) mod url;
 
@@ -172,6 +173,25 @@ impl Ctx {
             exec_path: OnceCell::new(),
             exec_path_env: var("GIT_EXEC_PATH"),
             xdg_state: var("XDG_STATE_HOME"),
+            ledger: OnceCell::new(),
+        }
+    }
+
+    /// A context for gatherer tests: `home` as HOME, `path` as PATH, nothing else set.
+    #[cfg(test)]
+    pub(crate) fn for_test(home: &Path, path: &str) -> Ctx {
+        Ctx {
+            env: Env {
+                path: path.to_owned(),
+                ..Env::default()
+            },
+            home: home.to_owned(),
+            xdg_config: None,
+            xdg_cache: None,
+            git: "git".to_owned(),
+            exec_path: OnceCell::new(),
+            exec_path_env: Some(home.join("libexec/git-core")),
+            xdg_state: None,
             ledger: OnceCell::new(),
         }
     }
@@ -644,6 +664,25 @@ pub(crate) mod testing {
             }),
         });
         f
+    }
+
+    /// Global configuration holding `entries` (`("credential.helper", "store")`), in order.
+    pub(crate) fn config(entries: &[(&str, &str)]) -> Config {
+        let mut raw = Vec::new();
+        for (key, value) in entries {
+            raw.extend_from_slice(
+                format!("global\0file:/home/u/.gitconfig\0{key}\n{value}\0").as_bytes(),
+            );
+        }
+        Config::parse(&raw, Path::new("/"))
+    }
+
+    /// An executable script at `path` (parents created).
+    pub(crate) fn executable(path: &Path) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(path, "#!/bin/sh\n").expect("write");
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
 
     pub(crate) fn helper(kind: HelperKind, program: Program, answer: Answer) -> Helper {

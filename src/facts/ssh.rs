@@ -224,7 +224,7 @@ fn program(ctx: &Ctx, config: &Config) -> Program {
             ("default", None, "ssh".to_owned(), true)
         };
     let words = if is_command {
-        super::credential::shell_words(&command)
+        super::shell::words(&command)
     } else {
         vec![command.clone()]
     };
@@ -741,6 +741,24 @@ fn wildcard(pattern: &str, s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backslash_escaped_ssh_command_resolves_to_its_program() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let exe = dir.path().join("Program Files/OpenSSH/ssh.exe");
+        crate::facts::testing::executable(&exe);
+        let command = format!(
+            "{} -i '/keys/a b' -o IdentitiesOnly=yes",
+            exe.display().to_string().replace(' ', "\\ ")
+        );
+        let ctx = Ctx::for_test(dir.path(), "");
+        let config = crate::facts::testing::config(&[("core.sshcommand", &command)]);
+        let p = program(&ctx, &config);
+        assert_eq!(p.via, "core.sshCommand");
+        assert_eq!(p.name, exe.display().to_string());
+        assert!(p.found);
+        assert_eq!(p.identity_args, vec![PathBuf::from("/keys/a b")]);
+    }
 
     #[test]
     fn known_hosts_lines() {
