@@ -759,7 +759,8 @@ fn proxy(config: &Config, url: &ParsedUrl) -> Option<Source> {
     found
 }
 
-/// `~/.netrc`, which git asks libcurl to read (CURLOPT_NETRC optional).
+/// `~/.netrc` (or `$NETRC`), which git asks libcurl to read (CURLOPT_NETRC optional): the
+/// entry curl would send for the request's host. A file curl cannot parse gives none.
 fn netrc(ctx: &Ctx, req: &Request) -> Option<Stored> {
     let file = ctx
         .env
@@ -767,59 +768,19 @@ fn netrc(ctx: &Ctx, req: &Request) -> Option<Stored> {
         .clone()
         .unwrap_or_else(|| ctx.home.join(".netrc"));
     let text = read_bounded(&file)?;
-    let text = String::from_utf8_lossy(&text);
+    let entries = super::netrc::parse(&String::from_utf8_lossy(&text)).ok()?;
     let host = req.host.split(':').next().unwrap_or(&req.host);
-    let mut machine: Option<(String, u32)> = None;
-    let mut login: Option<String> = None;
-    let mut password: Option<String> = None;
-    let mut result = None;
-    let mut tokens = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        for w in line.split_whitespace() {
-            tokens.push((w.to_owned(), i as u32 + 1));
-        }
-    }
-    let mut it = tokens.into_iter();
-    let finish = |machine: &Option<(String, u32)>,
-                  login: &Option<String>,
-                  password: &Option<String>|
-     -> Option<Stored> {
-        let (m, line) = machine.as_ref()?;
-        if m != host && m != "\0default" {
-            return None;
-        }
-        let (username, username_secret) = split_user(login.as_deref());
-        Some(Stored {
-            file: file.clone(),
-            line: *line,
-            username,
-            username_secret,
-            secret: Shape::of(password.as_deref()?),
-            other_usernames: Vec::new(),
-            first_seen: None,
-        })
-    };
-    while let Some((tok, line)) = it.next() {
-        match tok.as_str() {
-            "machine" | "default" => {
-                if result.is_none() {
-                    result = finish(&machine, &login, &password);
-                }
-                let name = if tok == "default" {
-                    "\0default".to_owned()
-                } else {
-                    it.next().map(|t| t.0).unwrap_or_default()
-                };
-                machine = Some((name, line));
-                login = None;
-                password = None;
-            }
-            "login" => login = it.next().map(|t| t.0),
-            "password" => password = it.next().map(|t| t.0),
-            _ => {}
-        }
-    }
-    result.or_else(|| finish(&machine, &login, &password))
+    let entry = super::netrc::find(&entries, host)?;
+    let (username, username_secret) = split_user(entry.login.as_deref());
+    Some(Stored {
+        file,
+        line: entry.line,
+        username,
+        username_secret,
+        secret: entry.password.clone()?,
+        other_usernames: Vec::new(),
+        first_seen: None,
+    })
 }
 
 fn askpass(ctx: &Ctx, config: &Config) -> Vec<Askpass> {
@@ -918,6 +879,27 @@ mod tests {
         let https = gather(&ctx, &config, &url).expect("https facts");
         assert_eq!(https.helpers[0].file_arg.as_deref(), Some(store.as_path()));
         assert_eq!(https.helpers[0].answer, Answer::Yes);
+    }
+
+    #[test]
+    fn netrc_entry_by_shape() {
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::write(
+            dir.path().join(".netrc"),
+            "macdef init\nmachine github.com login mallory password x\n\n\
+             machine github.com login \"alice\" password \"ghp_SECRET SECRET\"\n",
+        )
+        .expect("write");
+        let ctx = Ctx::for_test(dir.path(), "");
+        let config = crate::facts::testing::config(&[]);
+        let url = crate::facts::url::parse("https://github.com/a/b.git").expect("url");
+        let netrc = gather(&ctx, &config, &url)
+            .and_then(|h| h.netrc)
+            .expect("a netrc entry");
+        assert_eq!((netrc.line, netrc.username.as_deref()), (4, Some("alice")));
+        assert_eq!(netrc.secret, Shape::of("ghp_SECRET SECRET"));
+        let json = serde_json::to_string(&netrc).expect("json");
+        assert!(!json.contains("SECRET"), "{json}");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub(crate) mod credential;
 pub(crate) mod gitconfig;
 pub(crate) mod ledger;
+pub(crate) mod netrc;
 pub(crate) mod pushed;
 pub(crate) mod shell;
 pub(crate) mod ssh;
