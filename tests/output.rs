@@ -295,7 +295,11 @@ fn colour_quiet_verbose_facts() {
         .output()
         .expect("run")
         .into();
-    assert!(forced.stdout.contains("\x1b[1;31m"), "{}", forced.stdout);
+    assert!(
+        forced.stdout.contains("\x1b[1m\x1b[31m"),
+        "{}",
+        forced.stdout
+    );
     let no: Run = env
         .cmd(crate::util::BIN, &repo)
         .env("CLICOLOR_FORCE", "1")

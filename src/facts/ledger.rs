@@ -3,20 +3,47 @@
 //! a stored token is and warn before the provider's maximum lifetime ends it.
 //!
 //! Files, both mode 0600 under `$XDG_STATE_HOME/git-credcheck/` (default
-//! `~/.local/state/git-credcheck/`): `key` (32 random bytes) and `credentials.jsonl`.
+//! `~/.local/state/git-credcheck/`): `key` (32 random bytes) and `credentials.jsonl`, one
+//! JSON object a line: `{"hmac": <hex HMAC-SHA-256>, "host", "kind", "first_seen"}`.
+//!
+//! Ledgers written before the HMAC have `"hash"` lines (SHA-256 of the key followed by the
+//! fields). They are still read; when the guard next sees such a credential it appends an
+//! `"hmac"` line that carries the old `first_seen` forward, so no date is lost.
 
 use crate::date::Date;
 use crate::secret::Shape;
+use hmac::Mac;
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::Path;
 
+const KEY_FILE: &str = "key";
+const LINES_FILE: &str = "credentials.jsonl";
+const KEY_LEN: usize = 32;
+
 pub(crate) struct Ledger {
     key: Vec<u8>,
+    /// First-seen dates by `"hmac"` value.
     first_seen: HashMap<String, Date>,
+    /// First-seen dates by legacy `"hash"` value.
+    legacy: HashMap<String, Date>,
 }
 
-fn hash(key: &[u8], host: &str, user: &str, password: &str) -> String {
+/// HMAC-SHA-256 under the ledger key of host, user and password, NUL-separated, as hex.
+fn keyed_hash(key: &[u8], host: &str, user: &str, password: &str) -> String {
+    let mut mac =
+        hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    for (i, field) in [host, user, password].iter().enumerate() {
+        if i > 0 {
+            mac.update(&[0]);
+        }
+        mac.update(field.as_bytes());
+    }
+    format!("{:x}", mac.finalize().into_bytes())
+}
+
+/// The hash of ledgers written before [`keyed_hash`]: SHA-256 of the key and the fields.
+fn legacy_hash(key: &[u8], host: &str, user: &str, password: &str) -> String {
     use sha2::Digest;
     let mut h = sha2::Sha256::new();
     h.update(key);
@@ -25,39 +52,55 @@ fn hash(key: &[u8], host: &str, user: &str, password: &str) -> String {
     h.update(user.as_bytes());
     h.update([0]);
     h.update(password.as_bytes());
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    format!("{:x}", h.finalize())
 }
 
 impl Ledger {
     /// Reads the ledger, if the guard ever recorded anything.
     pub(crate) fn load(dir: &Path) -> Option<Ledger> {
-        let key = std::fs::read(dir.join("key"))
+        let key = std::fs::read(dir.join(KEY_FILE))
             .ok()
-            .filter(|k| k.len() == 32)?;
-        let text = std::fs::read_to_string(dir.join("credentials.jsonl")).unwrap_or_default();
+            .filter(|k| k.len() == KEY_LEN)?;
+        Some(Ledger::with_key(dir, key))
+    }
+
+    fn with_key(dir: &Path, key: Vec<u8>) -> Ledger {
+        let text = std::fs::read_to_string(dir.join(LINES_FILE)).unwrap_or_default();
         let mut first_seen = HashMap::new();
+        let mut legacy = HashMap::new();
         for line in text.lines() {
             let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
                 continue;
             };
-            if let (Some(h), Some(d)) = (
-                v["hash"].as_str(),
-                v["first_seen"].as_str().and_then(Date::parse),
-            ) {
-                first_seen.entry(h.to_owned()).or_insert(d);
+            let Some(date) = v["first_seen"].as_str().and_then(Date::parse) else {
+                continue;
+            };
+            if let Some(h) = v["hmac"].as_str() {
+                first_seen.entry(h.to_owned()).or_insert(date);
+            } else if let Some(h) = v["hash"].as_str() {
+                legacy.entry(h.to_owned()).or_insert(date);
             }
         }
-        Some(Ledger { key, first_seen })
+        Ledger {
+            key,
+            first_seen,
+            legacy,
+        }
     }
 
     pub(crate) fn first_seen(&self, host: &str, user: &str, password: &str) -> Option<Date> {
         self.first_seen
-            .get(&hash(&self.key, host, user, password))
+            .get(&keyed_hash(&self.key, host, user, password))
+            .or_else(|| {
+                self.legacy
+                    .get(&legacy_hash(&self.key, host, user, password))
+            })
             .copied()
     }
 }
 
-/// Records that `password` was accepted for `user` at `host` on `today`, once.
+/// Records that `password` was accepted for `user` at `host` on `today`, once (a
+/// credential known only by its legacy hash is recorded again with its old date).
 pub(crate) fn record(
     dir: &Path,
     host: &str,
@@ -70,11 +113,11 @@ pub(crate) fn record(
         .recursive(true)
         .mode(0o700)
         .create(dir)?;
-    let key_path = dir.join("key");
+    let key_path = dir.join(KEY_FILE);
     let key = match std::fs::read(&key_path) {
-        Ok(k) if k.len() == 32 => k,
+        Ok(k) if k.len() == KEY_LEN => k,
         _ => {
-            let mut k = vec![0u8; 32];
+            let mut k = vec![0u8; KEY_LEN];
             std::fs::File::open("/dev/urandom")?.read_exact(&mut k)?;
             let mut f = std::fs::OpenOptions::new()
                 .write(true)
@@ -86,20 +129,27 @@ pub(crate) fn record(
             k
         }
     };
-    let h = hash(&key, host, user, password);
-    let file = dir.join("credentials.jsonl");
-    if std::fs::read_to_string(&file)
-        .unwrap_or_default()
-        .contains(&h)
-    {
+    let ledger = Ledger::with_key(dir, key);
+    let hmac = keyed_hash(&ledger.key, host, user, password);
+    if ledger.first_seen.contains_key(&hmac) {
         return Ok(());
     }
-    let line = serde_json::json!({ "hash": h, "host": host, "kind": Shape::of(password).kind, "first_seen": today.to_string() });
+    let first_seen = ledger
+        .legacy
+        .get(&legacy_hash(&ledger.key, host, user, password))
+        .copied()
+        .unwrap_or(today);
+    let line = serde_json::json!({
+        "hmac": hmac,
+        "host": host,
+        "kind": Shape::of(password).kind,
+        "first_seen": first_seen.to_string(),
+    });
     let mut f = std::fs::OpenOptions::new()
         .append(true)
         .create(true)
         .mode(0o600)
-        .open(&file)?;
+        .open(dir.join(LINES_FILE))?;
     writeln!(f, "{line}")?;
     Ok(())
 }
@@ -108,32 +158,21 @@ pub(crate) fn record(
 mod tests {
     use super::*;
 
+    const SECRET: &str = "glpat-SECRETSECRETSECRET";
+
     #[test]
     fn records_once_keeps_no_secret_and_is_private() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().expect("tmp");
         let d = dir.path().join("state");
-        record(
-            &d,
-            "gitlab.com",
-            "alice",
-            "glpat-SECRETSECRETSECRET",
-            Date::new(2026, 11, 29),
-        )
-        .expect("record");
-        record(
-            &d,
-            "gitlab.com",
-            "alice",
-            "glpat-SECRETSECRETSECRET",
-            Date::new(2026, 11, 30),
-        )
-        .expect("record");
-        let text = std::fs::read_to_string(d.join("credentials.jsonl")).expect("file");
+        record(&d, "gitlab.com", "alice", SECRET, Date::new(2026, 11, 29)).expect("record");
+        record(&d, "gitlab.com", "alice", SECRET, Date::new(2026, 11, 30)).expect("record");
+        let text = std::fs::read_to_string(d.join(LINES_FILE)).expect("file");
         assert_eq!(text.lines().count(), 1);
         assert!(!text.contains("SECRET"));
+        assert!(text.contains("\"hmac\":"));
         assert!(text.contains("gitlab-personal-token") && text.contains("2026-11-29"));
-        for f in ["credentials.jsonl", "key"] {
+        for f in [LINES_FILE, KEY_FILE] {
             let mode = std::fs::metadata(d.join(f))
                 .expect("meta")
                 .permissions()
@@ -142,12 +181,61 @@ mod tests {
         }
         let l = Ledger::load(&d).expect("ledger");
         assert_eq!(
-            l.first_seen("gitlab.com", "alice", "glpat-SECRETSECRETSECRET"),
+            l.first_seen("gitlab.com", "alice", SECRET),
             Some(Date::new(2026, 11, 29))
         );
-        assert_eq!(
-            l.first_seen("gitlab.com", "bob", "glpat-SECRETSECRETSECRET"),
-            None
+        assert_eq!(l.first_seen("gitlab.com", "bob", SECRET), None);
+    }
+
+    #[test]
+    fn the_hash_is_hmac_sha256_of_the_nul_separated_fields() {
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"k").expect("key");
+        mac.update(b"host\0user\0password");
+        let want = format!("{:x}", mac.finalize().into_bytes());
+        assert_eq!(keyed_hash(b"k", "host", "user", "password"), want);
+        assert_eq!(want.len(), 64);
+        assert_ne!(
+            keyed_hash(b"k", "h", "u", "p"),
+            keyed_hash(b"k", "h", "up", "")
         );
+        assert_ne!(
+            keyed_hash(b"k", "h", "u", "p"),
+            legacy_hash(b"k", "h", "u", "p")
+        );
+    }
+
+    #[test]
+    fn a_legacy_ledger_keeps_its_dates() {
+        use std::os::unix::fs::OpenOptionsExt;
+        let dir = tempfile::tempdir().expect("tmp");
+        let d = dir.path().join("state");
+        std::fs::create_dir_all(&d).expect("mkdir");
+        let key = [7u8; KEY_LEN];
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(d.join(KEY_FILE))
+            .and_then(|mut f| f.write_all(&key))
+            .expect("key");
+        let old = serde_json::json!({
+            "hash": legacy_hash(&key, "gitlab.com", "alice", SECRET),
+            "host": "gitlab.com",
+            "kind": "gitlab-personal-token",
+            "first_seen": "2025-01-02",
+        });
+        std::fs::write(d.join(LINES_FILE), format!("{old}\n")).expect("write");
+        let was = Some(Date::new(2025, 1, 2));
+        let l = Ledger::load(&d).expect("ledger");
+        assert_eq!(l.first_seen("gitlab.com", "alice", SECRET), was);
+
+        // Seen again: carried forward as an HMAC line with the old date, once.
+        record(&d, "gitlab.com", "alice", SECRET, Date::new(2026, 11, 29)).expect("record");
+        record(&d, "gitlab.com", "alice", SECRET, Date::new(2026, 11, 30)).expect("record");
+        let text = std::fs::read_to_string(d.join(LINES_FILE)).expect("file");
+        assert_eq!(text.lines().count(), 2);
+        let l = Ledger::load(&d).expect("ledger");
+        assert!(l.legacy.len() == 1 && l.first_seen.len() == 1);
+        assert_eq!(l.first_seen("gitlab.com", "alice", SECRET), was);
     }
 }

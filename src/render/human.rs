@@ -1,33 +1,44 @@
 //! rustc-style text for people.
+//!
+//! The text is composed with its ANSI styles (anstyle) always; without colour, anstream's
+//! stripper removes every escape sequence from it, including any that a configured value
+//! (a remote name, a URL) smuggled into a message.
 
 use super::{Report, Style};
 use crate::rules::Severity;
+use anstyle::{AnsiColor, Style as Paint};
 use std::io::{self, Write};
 
-fn paint(style: Style, code: &str, text: &str) -> String {
+const ERROR: Paint = AnsiColor::Red.on_default().bold();
+const WARNING: Paint = AnsiColor::Yellow.on_default().bold();
+const INFO: Paint = AnsiColor::Cyan.on_default().bold();
+const MESSAGE: Paint = Paint::new().bold();
+
+pub(crate) fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    let mut text = Vec::new();
+    write(report, style, &mut text)?;
     if style.color {
-        format!("\x1b[{code}m{text}\x1b[0m")
+        out.write_all(&text)
     } else {
-        text.to_owned()
+        out.write_all(&anstream::adapter::strip_bytes(&text).into_vec())
     }
 }
 
-pub(crate) fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
+fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
     for d in &report.diagnostics {
         if style.quiet && d.severity != Severity::Error {
             continue;
         }
-        let (label, code) = match d.severity {
-            Severity::Error => ("error", "1;31"),
-            Severity::Warning => ("warning", "1;33"),
-            Severity::Info => ("info", "1;36"),
+        let (label, paint) = match d.severity {
+            Severity::Error => ("error", ERROR),
+            Severity::Warning => ("warning", WARNING),
+            Severity::Info => ("info", INFO),
         };
         let f = &d.finding;
         writeln!(
             out,
-            "{}: {}",
-            paint(style, code, &format!("{label}[{}]", d.rule.code)),
-            paint(style, "1", &f.message)
+            "{paint}{label}[{}]{paint:#}: {MESSAGE}{}{MESSAGE:#}",
+            d.rule.code, f.message
         )?;
         if let Some(loc) = &f.location {
             writeln!(out, "  --> {}", loc.describe())?;
@@ -70,4 +81,56 @@ pub(crate) fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::
         writeln!(out, "git-credcheck: push blocked. To push anyway this once: `git push --no-verify` (under pre-commit: `SKIP=credcheck git push`)")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{Diagnostic, Finding};
+
+    fn report(message: &str) -> Report {
+        Report {
+            diagnostics: vec![Diagnostic {
+                rule: crate::rules::ALL[0],
+                severity: Severity::Error,
+                finding: Finding::new(message),
+            }],
+            unused_suppressions: Vec::new(),
+            root: None,
+            notes: Vec::new(),
+        }
+    }
+
+    fn text(report: &Report, color: bool) -> String {
+        let mut out = Vec::new();
+        let style = Style {
+            color,
+            ..Style::default()
+        };
+        render(report, style, &mut out).expect("render");
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn colour_styles_the_label_and_the_message() {
+        let code = crate::rules::ALL[0].code;
+        let out = text(&report("it broke"), true);
+        assert!(
+            out.starts_with(&format!(
+                "\x1b[1m\x1b[31merror[{code}]\x1b[0m: \x1b[1mit broke\x1b[0m\n"
+            )),
+            "{out:?}"
+        );
+    }
+
+    #[test]
+    fn plain_text_has_no_escape_sequences_at_all() {
+        let code = crate::rules::ALL[0].code;
+        let out = text(&report("remote `o\x1b[2J\x1b]0;x\x07` is\tbad ✓"), false);
+        assert!(
+            out.starts_with(&format!("error[{code}]: remote `o` is\tbad ✓\n")),
+            "{out:?}"
+        );
+        assert!(!out.contains('\x1b'));
+    }
 }

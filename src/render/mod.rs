@@ -6,6 +6,8 @@ pub(crate) mod json;
 pub(crate) mod sarif;
 
 use crate::rules::{Diagnostic, Severity};
+pub(crate) use anstream::ColorChoice;
+use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -59,11 +61,119 @@ pub(crate) fn render(
     }
 }
 
-/// Colour only on a terminal, honouring NO_COLOR and CLICOLOR_FORCE.
+/// Whether human output written to a stream is coloured, from the process environment,
+/// with no colour setting of our own or git's. Callers pass whether that stream (stdout or
+/// stderr, whichever the report goes to) is a terminal.
 pub(crate) fn use_color(is_terminal: bool) -> bool {
-    let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty() && v != "0");
+    color_enabled(ColorChoice::Auto, &|k| std::env::var_os(k), is_terminal)
+}
+
+/// Whether to colour, in this order:
+/// 1. `configured`: an explicit choice wins over the environment. This is where a caller
+///    passes git's colour setting (`color.ui`, as `Always`/`Never`) or a `--color` flag;
+///    `Auto` leaves the decision to the rest of this list.
+/// 2. `NO_COLOR` set and not empty: never (<https://no-color.org>, any value).
+/// 3. `CLICOLOR_FORCE` set, not empty and not `0`: always, even into a pipe.
+/// 4. `CLICOLOR=0`: never.
+/// 5. Not a terminal: never.
+/// 6. `TERM=dumb`, or no `TERM` (unless `CLICOLOR` is set or `CI` is): never.
+///
+/// This is anstream's own order (`AutoStream::choice`), but it reads the environment
+/// through `env` so tests need not change the process environment.
+pub(crate) fn color_enabled(
+    configured: ColorChoice,
+    env: &dyn Fn(&str) -> Option<OsString>,
+    is_terminal: bool,
+) -> bool {
+    match configured {
+        ColorChoice::Always | ColorChoice::AlwaysAnsi => return true,
+        ColorChoice::Never => return false,
+        ColorChoice::Auto => {}
+    }
+    let set = |k: &str| env(k).is_some_and(|v| !v.is_empty());
     if set("NO_COLOR") {
         return false;
     }
-    set("CLICOLOR_FORCE") || is_terminal
+    if env("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0") {
+        return true;
+    }
+    let clicolor = env("CLICOLOR");
+    if clicolor.as_deref().is_some_and(|v| v == "0") {
+        return false;
+    }
+    if !is_terminal {
+        return false;
+    }
+    match env("TERM") {
+        Some(term) if term == "dumb" => false,
+        Some(_) => true,
+        None => clicolor.is_some() || env("CI").is_some(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
+        move |k| {
+            vars.iter()
+                .find(|(name, _)| *name == k)
+                .map(|(_, v)| OsString::from(v))
+        }
+    }
+
+    fn auto(vars: &[(&str, &str)], tty: bool) -> bool {
+        color_enabled(ColorChoice::Auto, &with(vars), tty)
+    }
+
+    const TERM: (&str, &str) = ("TERM", "xterm-256color");
+
+    #[test]
+    fn a_terminal_gets_colour_and_a_pipe_does_not() {
+        assert!(auto(&[TERM], true));
+        assert!(!auto(&[TERM], false));
+    }
+
+    #[test]
+    fn no_color_wins_over_everything_in_the_environment() {
+        assert!(!auto(&[TERM, ("NO_COLOR", "1")], true));
+        assert!(!auto(&[TERM, ("NO_COLOR", "0")], true));
+        assert!(!auto(
+            &[TERM, ("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")],
+            true
+        ));
+        assert!(auto(&[TERM, ("NO_COLOR", "")], true));
+    }
+
+    #[test]
+    fn clicolor_force_colours_a_pipe() {
+        assert!(auto(&[("CLICOLOR_FORCE", "1")], false));
+        assert!(auto(&[("CLICOLOR_FORCE", "1"), ("CLICOLOR", "0")], false));
+        assert!(!auto(&[("CLICOLOR_FORCE", "0")], false));
+        assert!(!auto(&[("CLICOLOR_FORCE", "")], false));
+    }
+
+    #[test]
+    fn clicolor_zero_turns_colour_off() {
+        assert!(!auto(&[TERM, ("CLICOLOR", "0")], true));
+        assert!(auto(&[TERM, ("CLICOLOR", "1")], true));
+    }
+
+    #[test]
+    fn a_dumb_or_unknown_terminal_gets_none() {
+        assert!(!auto(&[("TERM", "dumb")], true));
+        assert!(!auto(&[("TERM", "dumb"), ("CLICOLOR", "1")], true));
+        assert!(!auto(&[], true));
+        assert!(auto(&[("CLICOLOR", "1")], true));
+        assert!(auto(&[("CI", "true")], true));
+    }
+
+    #[test]
+    fn an_explicit_choice_wins_over_the_environment() {
+        let env = with(&[("NO_COLOR", "1"), ("TERM", "dumb")]);
+        assert!(color_enabled(ColorChoice::Always, &env, false));
+        let env = with(&[TERM, ("CLICOLOR_FORCE", "1")]);
+        assert!(!color_enabled(ColorChoice::Never, &env, true));
+    }
 }

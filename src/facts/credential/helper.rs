@@ -1,0 +1,247 @@
+//! Each configured helper: what kind it is, whether its program can be run, and whether
+//! it can answer. git runs a helper through `sh -c`: `!snippet` as written, an absolute
+//! path verbatim, anything else as `git credential-<value>` (found on PATH or in git's
+//! exec path). Nothing here runs a helper.
+
+use super::{store, Answer, Askpass, Helper, HelperKind, Program, Request};
+use crate::facts::gitconfig::{Config, Entry};
+use crate::facts::Ctx;
+use std::path::{Path, PathBuf};
+
+/// Whether a helper value runs `git-credcheck guard` (the installer writes the program's
+/// path with its spaces backslash-escaped).
+pub(crate) fn is_guard(value: &str) -> bool {
+    let words = crate::facts::shell::words(value.trim().trim_start_matches('!'));
+    words
+        .first()
+        .and_then(|w| Path::new(w).file_name())
+        .is_some_and(|base| base == "git-credcheck")
+        && words.iter().any(|w| w == "guard")
+}
+
+pub(super) fn helper(ctx: &Ctx, entry: &Entry, value: &str, req: &Request) -> Helper {
+    let source = entry.source();
+    let v = value.trim();
+    let (display, kind, program, args): (String, HelperKind, Program, Vec<String>) =
+        if let Some(snippet) = v.strip_prefix('!') {
+            let words = crate::facts::shell::words(snippet);
+            let first = words.first().cloned().unwrap_or_default();
+            let kind = if is_guard(v) {
+                HelperKind::Guard
+            } else if first == "aws" || snippet.contains("codecommit") {
+                HelperKind::Codecommit
+            } else {
+                kind_of(
+                    Path::new(&first)
+                        .file_name()
+                        .and_then(|f| f.to_str())
+                        .unwrap_or(&first),
+                )
+            };
+            let program = if first.is_empty()
+                || first.contains('(')
+                || first.contains('=')
+                || SHELL_WORDS.contains(&first.as_str())
+            {
+                Program::Unknown
+            } else {
+                find_program(ctx, &first)
+            };
+            (format!("!{first} …"), kind, program, words)
+        } else {
+            let words = crate::facts::shell::words(v);
+            let first = words.first().cloned().unwrap_or_default();
+            if Path::new(&first).is_absolute() {
+                let kind = if is_guard(v) {
+                    HelperKind::Guard
+                } else {
+                    kind_of(
+                        Path::new(&first)
+                            .file_name()
+                            .and_then(|f| f.to_str())
+                            .unwrap_or(""),
+                    )
+                };
+                (
+                    crate::redact::text(v),
+                    kind,
+                    file_program(Path::new(&first)),
+                    words,
+                )
+            } else {
+                let program = if matches!(first.as_str(), "store" | "cache") {
+                    Program::Builtin
+                } else {
+                    find_program(ctx, &format!("git-credential-{first}"))
+                };
+                (crate::redact::text(v), kind_of(&first), program, words)
+            }
+        };
+    let file_arg = option_value(&args, "--file")
+        .or_else(|| option_value(&args, "--socket"))
+        .map(|p| ctx.expand_home(&p));
+    let mut helper = Helper {
+        display,
+        kind,
+        program,
+        source,
+        file_arg,
+        answer: Answer::Maybe,
+        stored: None,
+    };
+    helper.answer = match (&helper.program, kind) {
+        (Program::Missing { .. } | Program::NotExecutable { .. }, _) => Answer::No,
+        (_, HelperKind::Guard) => Answer::No,
+        (_, HelperKind::Store) => {
+            helper.stored = store::store_lookup(ctx, helper.file_arg.as_deref(), req);
+            if helper.stored.is_some() {
+                Answer::Yes
+            } else {
+                Answer::No
+            }
+        }
+        (_, HelperKind::Cache) => {
+            if cache_socket(ctx, helper.file_arg.as_deref()).exists() {
+                Answer::Maybe
+            } else {
+                Answer::No
+            }
+        }
+        _ => Answer::Maybe,
+    };
+    helper
+}
+
+const SHELL_WORDS: &[&str] = &[
+    "f", "sh", "bash", "echo", "test", "if", "exec", "printf", "cat", "{",
+];
+
+fn kind_of(name: &str) -> HelperKind {
+    let name = name.strip_prefix("git-credential-").unwrap_or(name);
+    match name {
+        "store" => HelperKind::Store,
+        "cache" => HelperKind::Cache,
+        "libsecret" => HelperKind::Libsecret,
+        "osxkeychain" => HelperKind::Osxkeychain,
+        "wincred" => HelperKind::Wincred,
+        "manager" | "manager.exe" | "git-credential-manager" => HelperKind::Manager,
+        "manager-core" | "manager-core.exe" => HelperKind::ManagerCore,
+        "gnome-keyring" => HelperKind::GnomeKeyring,
+        "gh" => HelperKind::Gh,
+        "glab" => HelperKind::Glab,
+        _ => HelperKind::Custom,
+    }
+}
+
+fn option_value(args: &[String], name: &str) -> Option<String> {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == name {
+            return it.next().cloned();
+        }
+        if let Some(v) = a.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
+            return Some(v.to_owned());
+        }
+    }
+    None
+}
+
+fn file_program(path: &Path) -> Program {
+    use std::os::unix::fs::PermissionsExt;
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() && m.permissions().mode() & 0o111 != 0 => Program::Found {
+            path: path.to_owned(),
+        },
+        Ok(_) => Program::NotExecutable {
+            path: path.to_owned(),
+        },
+        Err(_) => Program::Missing {
+            looked_for: path.display().to_string(),
+        },
+    }
+}
+
+/// Finds `name` on PATH (as git's child sees it) or in git's exec path.
+pub(crate) fn find_program(ctx: &Ctx, name: &str) -> Program {
+    if name.contains('/') {
+        return file_program(&ctx.expand_home(name));
+    }
+    let mut dirs: Vec<PathBuf> = std::env::split_paths(&ctx.env.path).collect();
+    dirs.push(ctx.exec_path());
+    for dir in dirs {
+        let candidate = dir.join(name);
+        match file_program(&candidate) {
+            Program::Missing { .. } => continue,
+            found => return found,
+        }
+    }
+    Program::Missing {
+        looked_for: name.to_owned(),
+    }
+}
+
+fn cache_socket(ctx: &Ctx, arg: Option<&Path>) -> PathBuf {
+    if let Some(p) = arg {
+        return p.to_owned();
+    }
+    let legacy = ctx.home.join(".git-credential-cache");
+    if legacy.is_dir() {
+        return legacy.join("socket");
+    }
+    ctx.xdg_cache_home().join("git/credential/socket")
+}
+
+pub(super) fn askpass(ctx: &Ctx, config: &Config) -> Vec<Askpass> {
+    let mut out = Vec::new();
+    if let Some(p) = ctx.env.git_askpass.as_deref().filter(|p| !p.is_empty()) {
+        out.push(Askpass {
+            via: "GIT_ASKPASS".into(),
+            program: find_program(ctx, p),
+        });
+    }
+    if let Some(p) = config.value("core", "askpass").filter(|p| !p.is_empty()) {
+        out.push(Askpass {
+            via: "core.askPass".into(),
+            program: find_program(ctx, p),
+        });
+    }
+    if let Some(p) = ctx.env.ssh_askpass.as_deref().filter(|p| !p.is_empty()) {
+        out.push(Askpass {
+            via: "SSH_ASKPASS".into(),
+            program: find_program(ctx, p),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::credential::gather;
+
+    #[test]
+    fn backslash_escaped_helper_path_runs() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let exe = dir
+            .path()
+            .join("mnt/c/Program Files/Git/mingw64/bin/git-credential-manager.exe");
+        crate::facts::testing::executable(&exe);
+        let escaped = exe.display().to_string().replace(' ', "\\ ");
+        let ctx = Ctx::for_test(dir.path(), "");
+        let config = crate::facts::testing::config(&[("credential.helper", &escaped)]);
+        let url = crate::facts::url::parse("https://github.com/a/b.git").expect("url");
+        let https = gather(&ctx, &config, &url).expect("https facts");
+        assert_eq!(https.helpers.len(), 1);
+        assert_eq!(https.helpers[0].program, Program::Found { path: exe });
+        assert_eq!(https.helpers[0].answer, Answer::Maybe);
+    }
+
+    #[test]
+    fn guard_values() {
+        assert!(is_guard("/usr/bin/git-credcheck guard"));
+        assert!(is_guard(r"/opt/my\ tools/git-credcheck guard"));
+        assert!(is_guard("!'/opt/my tools/git-credcheck' guard"));
+        assert!(!is_guard("store"));
+        assert!(!is_guard("/usr/bin/git-credcheck-other guard"));
+    }
+}

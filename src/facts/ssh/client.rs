@@ -1,0 +1,139 @@
+//! The effective client configuration: `ssh -G` with the command's own options (it
+//! prints the configuration without connecting), and the paths in it expanded as ssh
+//! expands them, from the home directory ssh uses.
+
+use super::{ClientConfig, Probed, Program};
+use crate::facts::url::ParsedUrl;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const DEADLINE: Duration = Duration::from_secs(5);
+
+pub(super) fn client_config(program: &Program, url: &ParsedUrl) -> Probed<ClientConfig> {
+    let host = url.host.clone().unwrap_or_default();
+    if host.starts_with('-') {
+        return Probed::Failed("host name starts with '-'".into());
+    }
+    let mut args: Vec<String> = program.options.clone();
+    args.push("-G".into());
+    if let Some(p) = url.port {
+        args.push("-p".into());
+        args.push(p.to_string());
+    }
+    match &url.user {
+        Some(u) if !u.starts_with('-') => args.push(format!("{u}@{host}")),
+        _ => args.push(host),
+    }
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = match crate::process::run(&program.name, &argv, b"", DEADLINE) {
+        Ok(o) => o,
+        Err(e) => return Probed::Failed(format!("could not run `{} -G`: {e}", program.name)),
+    };
+    if out.timed_out {
+        return Probed::Failed(format!(
+            "`{} -G` did not finish within {DEADLINE:?}",
+            program.name
+        ));
+    }
+    if !out.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        return Probed::Failed(format!(
+            "`{} -G` failed: {}",
+            program.name,
+            err.lines().next().unwrap_or("").trim()
+        ));
+    }
+    Probed::Found(parse_client_config(&String::from_utf8_lossy(&out.stdout)))
+}
+
+pub(crate) fn parse_client_config(text: &str) -> ClientConfig {
+    let mut c = ClientConfig {
+        port: 22,
+        strict_host_key_checking: "ask".into(),
+        ..ClientConfig::default()
+    };
+    for line in text.lines() {
+        let Some((k, v)) = line.split_once(' ') else {
+            continue;
+        };
+        let v = v.trim();
+        match k {
+            "user" => c.user = v.into(),
+            "hostname" => c.hostname = v.into(),
+            "port" => c.port = v.parse().unwrap_or(22),
+            "identityfile" => c.identity_files.push(PathBuf::from(v)),
+            "identitiesonly" => c.identities_only = v == "yes",
+            "identityagent" => c.identity_agent = Some(v.into()),
+            "userknownhostsfile" => c
+                .user_known_hosts
+                .extend(v.split_whitespace().map(PathBuf::from)),
+            "globalknownhostsfile" => c
+                .global_known_hosts
+                .extend(v.split_whitespace().map(PathBuf::from)),
+            "stricthostkeychecking" => c.strict_host_key_checking = v.to_ascii_lowercase(),
+            "batchmode" => c.batch_mode = v == "yes",
+            "hostkeyalias" => c.host_key_alias = Some(v.into()),
+            "pkcs11provider" | "securitykeyprovider" if v != "none" && v != "internal" => {
+                c.other_key_source = true
+            }
+            "knownhostscommand" if v != "none" => c.known_hosts_command = true,
+            _ => {}
+        }
+    }
+    c
+}
+
+/// Expands `~` and the `%` tokens ssh allows in IdentityFile.
+pub(super) fn expand(p: &Path, home: &Path, host: &str, user: &str) -> PathBuf {
+    let s = p.to_string_lossy();
+    let s = match s.strip_prefix("~/") {
+        Some(rest) => format!("{}/{rest}", home.display()),
+        None => s.into_owned(),
+    };
+    let s = s
+        .replace("%d", &home.to_string_lossy())
+        .replace("%h", host)
+        .replace("%r", user)
+        .replace("%%", "%");
+    PathBuf::from(s)
+}
+
+/// ssh finds `~` through the passwd entry, not `$HOME` (git-mechanics.md).
+pub(crate) fn passwd_home() -> Option<PathBuf> {
+    // SAFETY: getpwuid_r with a buffer we own; the result points into it.
+    unsafe {
+        let mut pw: libc::passwd = std::mem::zeroed();
+        let mut buf = vec![0 as libc::c_char; 4096];
+        let mut result: *mut libc::passwd = std::ptr::null_mut();
+        if libc::getpwuid_r(
+            libc::getuid(),
+            &mut pw,
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut result,
+        ) != 0
+            || result.is_null()
+            || pw.pw_dir.is_null()
+        {
+            return None;
+        }
+        let dir = std::ffi::CStr::from_ptr(pw.pw_dir);
+        Some(PathBuf::from(
+            std::ffi::OsStr::from_encoded_bytes_unchecked(dir.to_bytes()),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_ssh_g() {
+        let c = parse_client_config("user git\nhostname bitbucket.org\nport 22\nidentityfile ~/.ssh/id_rsa\nidentityfile ~/.ssh/id_ed25519\nbatchmode yes\nstricthostkeychecking true\nuserknownhostsfile ~/.ssh/known_hosts ~/.ssh/known_hosts2\n");
+        assert_eq!(c.user, "git");
+        assert_eq!(c.identity_files.len(), 2);
+        assert!(c.batch_mode);
+        assert_eq!(c.user_known_hosts.len(), 2);
+    }
+}
