@@ -20,10 +20,14 @@ mod github_enterprise;
 mod gitlab;
 mod hugging_face;
 pub(crate) mod shape;
+mod table;
 
 use crate::date::Date;
 use serde::{Deserialize, Serialize};
 pub(crate) use shape::{SecretKind, Shape};
+#[cfg(test)]
+pub(crate) use table::docs_markdown;
+pub(crate) use table::table_markdown;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
@@ -330,65 +334,6 @@ pub(crate) static PROVIDERS: &[&Provider] = &[
     &codecommit::PROVIDER,
     &hugging_face::PROVIDER,
 ];
-
-/// The provider table as Markdown (`git-credcheck providers`, docs/providers.md).
-pub(crate) fn table_markdown() -> String {
-    let mut s = String::from("| provider | id | hosts | tokens for git | user name | push needs | passwords refused from | retired secrets | max token age | SSH user | source |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
-    for p in PROVIDERS {
-        let tokens: Vec<&str> = p.tokens.iter().map(|k| k.name()).collect();
-        let retired: Vec<String> = p
-            .retired
-            .iter()
-            .map(|r| {
-                format!(
-                    "{}: brownouts from {}, removed {}",
-                    r.what, r.failing_from, r.refused_from
-                )
-            })
-            .collect();
-        let app = if retired.is_empty() {
-            "-".to_owned()
-        } else {
-            retired.join("; ")
-        };
-        s.push_str(&format!(
-            "| {} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-            p.name,
-            p.kind.id(),
-            if p.hosts.is_empty() {
-                "(configured in `hosts:`)".to_owned()
-            } else {
-                p.hosts.join(", ")
-            },
-            if tokens.is_empty() {
-                "-".to_owned()
-            } else {
-                tokens.join("; ")
-            },
-            p.https_username,
-            p.push_scopes,
-            p.password_cutoff
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "-".into()),
-            app,
-            p.max_token_days
-                .map(|d| format!("{d} days"))
-                .unwrap_or_else(|| "-".into()),
-            p.ssh_user.unwrap_or("-"),
-            p.source,
-        ));
-    }
-    s
-}
-
-/// docs/providers.md, generated from the table.
-#[cfg(test)]
-pub(crate) fn docs_markdown() -> String {
-    format!(
-        "# Providers\n\n<!-- generated from src/provider/ by `UPDATE_DOCS=1 cargo test docs_are_fresh`; do not edit -->\n\nWhat git-credcheck knows about each provider (also `git-credcheck providers`). Self-hosted servers are mapped with `hosts:` in the configuration file; paths with `/scm/` are Bitbucket Data Center, paths with `/_git/` Azure DevOps Server.\n\n{}",
-        table_markdown()
-    )
-}
 
 impl ProviderKind {
     pub(crate) fn info(self) -> &'static Provider {
