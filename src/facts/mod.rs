@@ -63,6 +63,9 @@ pub(crate) struct PushUrl {
     pub authenticated_now: bool,
     pub https: Option<credential::Https>,
     pub ssh: Option<ssh::Ssh>,
+    /// The remote helper git will run for this URL, when it is not a built-in transport.
+    #[serde(default)]
+    pub remote_helper: Option<url::RemoteHelper>,
 }
 
 impl PushUrl {
@@ -164,7 +167,15 @@ fn push_url(
         None
     };
     let provider = provider.or_else(|| ssh.as_ref().and_then(|s| s.provider));
+    let remote_helper = url::remote_helper_name(&raw.url).map(|name| url::RemoteHelper {
+        found: !matches!(
+            credential::find_program(ctx, &format!("git-remote-{name}")),
+            credential::Program::Missing { .. }
+        ),
+        name,
+    });
     PushUrl {
+        remote_helper,
         remote: if url::looks_like_url(remote) {
             crate::redact::url(remote)
         } else {

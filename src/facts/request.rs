@@ -121,6 +121,7 @@ pub(crate) fn push_url(
         authenticated_now: false,
         https: Some(https),
         ssh: None,
+        remote_helper: None,
     })
 }
 

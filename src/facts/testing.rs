@@ -62,6 +62,8 @@ pub(crate) fn with_push_url(u: &str) -> Facts {
                 authenticated_now: false,
                 https,
                 ssh: None,
+                remote_helper: super::url::remote_helper_name(u)
+                    .map(|name| super::url::RemoteHelper { name, found: false }),
             }],
         }],
         pushed: None,

@@ -219,6 +219,61 @@ fn push_urls_for_direct(config: &Config, url: &str) -> Vec<RawPushUrl> {
     vec![rewritten(config, url, None, "insteadof")]
 }
 
+/// The remote helper git runs for `url` (`git-remote-<name>`), as transport.c's
+/// `transport_get()` picks it: `<name>::<address>`, or `<name>://…` for any scheme git
+/// does not speak itself (`file`, `git`, `ssh`, `git+ssh`, `ssh+git`). http, https, ftp
+/// and ftps are helpers too, but git ships them (`git-remote-https`), so they are not
+/// looked for. Scheme names are case-sensitive: `HTTPS://` asks for `git-remote-HTTPS`.
+pub(crate) fn remote_helper_name(url: &str) -> Option<String> {
+    let end = url
+        .char_indices()
+        .find(|&(i, c)| {
+            !(c.is_ascii_alphabetic() || i > 0 && (c.is_ascii_digit() || "+-.".contains(c)))
+        })
+        .map_or(url.len(), |(i, _)| i);
+    let (name, rest) = url.split_at(end);
+    if name.is_empty() {
+        return None;
+    }
+    if rest.starts_with("::") {
+        return Some(name.to_owned());
+    }
+    let native = [
+        "file", "git", "ssh", "git+ssh", "ssh+git", "http", "https", "ftp", "ftps",
+    ];
+    (rest.starts_with("://") && !native.contains(&name)).then(|| name.to_owned())
+}
+
+/// A remote helper a push URL needs, and whether git can find it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct RemoteHelper {
+    /// `HTTPS` for `git-remote-HTTPS`.
+    pub name: String,
+    /// Found on PATH or in git's exec path.
+    pub found: bool,
+}
+
+#[cfg(test)]
+#[test]
+fn remote_helper_names_follow_transport_get() {
+    let name = |u: &str| remote_helper_name(u);
+    assert_eq!(name("https://github.com/a/b.git"), None);
+    assert_eq!(name("HTTPS://github.com/a/b.git").as_deref(), Some("HTTPS"));
+    assert_eq!(
+        name("codecommit::us-east-1://repo").as_deref(),
+        Some("codecommit")
+    );
+    assert_eq!(
+        name("persistent-https://h/x").as_deref(),
+        Some("persistent-https")
+    );
+    assert_eq!(name("ext::ssh -i k host %S 'r'").as_deref(), Some("ext"));
+    assert_eq!(name("git@github.com:a/b.git"), None);
+    assert_eq!(name("ssh://git@h/x"), None);
+    assert_eq!(name("/srv/repo.git"), None);
+    assert_eq!(name("C:/repo"), None);
+}
+
 pub(crate) fn looks_like_url(s: &str) -> bool {
     s.contains("://") || s.contains(':') || s.contains('/') || s.starts_with('.')
 }

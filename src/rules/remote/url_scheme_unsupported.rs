@@ -1,14 +1,18 @@
-use crate::facts::url::Scheme;
+//! CC104 `url-scheme-unsupported`.
+
 use crate::facts::Facts;
 use crate::rules::{advice, declare_rule, Finding, Location};
 
 declare_rule! {
     /// ## What it does
-    /// Checks for a push URL whose scheme is written in upper case (`HTTPS://`, `SSH://`).
+    /// Checks for a push URL whose transport git cannot run: a scheme (or a
+    /// `<transport>::` prefix) that names a remote helper `git-remote-<name>` which is
+    /// neither on PATH nor in git's exec path. The usual cause is a scheme written in
+    /// upper case (`HTTPS://`, `SSH://`): scheme names are case-sensitive to git.
     ///
     /// ## Why is this bad?
-    /// git treats an unknown scheme as a remote helper name and fails with
-    /// `git: 'remote-HTTPS' is not a git command` before anything is sent.
+    /// git runs `git-remote-<name>` for any scheme it does not speak itself, and fails
+    /// with `git: 'remote-HTTPS' is not a git command` before anything is sent.
     ///
     /// ## Example
     /// ```ini
@@ -20,51 +24,69 @@ declare_rule! {
     /// ```sh
     /// git remote set-url origin https://github.com/acme/app.git
     /// ```
+    /// For another transport (`codecommit://`, `persistent-https://`), install the program
+    /// `git-remote-<name>` where git finds it, or use an HTTPS or SSH URL.
     ///
     /// ## When it is silent
-    /// - The scheme is written in lower case, or the URL has no scheme
-    ///   (`git@github.com:acme/app.git`).
-    /// - The scheme is not an upper- or mixed-case spelling of `http`, `https`, `ssh`,
-    ///   `git` or `file`: any other scheme (`persistent-https://`, `codecommit://`, a typo
-    ///   such as `htps://`) names a remote helper `git-remote-<scheme>`, and whether one is
-    ///   installed is not checked.
+    /// - For the schemes git speaks itself (`https`, `http`, `ftp(s)`, `ssh`, `git`,
+    ///   `file`, `git+ssh`), scp-like addresses (`git@github.com:acme/app.git`) and
+    ///   local paths.
+    /// - When the remote helper is found on PATH or in git's exec path (`ext::`,
+    ///   `persistent-https://` with Google's helper installed, `codecommit://` with
+    ///   `git-remote-codecommit`): whether that helper then authenticates is not judged.
     ///
     /// ## References
     /// - [gitremote-helpers(7)](https://git-scm.com/docs/gitremote-helpers)
     URL_SCHEME_UNSUPPORTED, "CC104", "url-scheme-unsupported", Remote, Error,
-    "push URL scheme is not one git knows", url_scheme_unsupported
+    "push URL scheme is not one git can run", url_scheme_unsupported
 }
+
+/// Schemes git speaks itself; a case variant of one is a typo, not a helper.
+const BUILT_IN: &[&str] = &["http", "https", "ftp", "ftps", "ssh", "git", "file"];
 
 fn url_scheme_unsupported(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
-    for u in facts.push_urls().filter(|u| u.url.scheme == Scheme::Other) {
-        let s = &u.url.scheme_text;
-        let lower = s.to_ascii_lowercase();
-        if s == &lower || !["http", "https", "ssh", "git", "file"].contains(&lower.as_str()) {
+    for u in facts.push_urls() {
+        let Some(helper) = u.remote_helper.as_ref().filter(|h| !h.found) else {
             continue;
-        }
-        out.push(
-            Finding::at(
-                u,
-                format!(
-                    "remote `{}` push URL {} uses the scheme `{s}`",
-                    u.remote, u.url.display
-                ),
-            )
-            .location(u.configured.as_ref().map(Location::from))
-            .cause(format!(
-                "git looks for a remote helper `git-remote-{s}` and fails"
-            ))
-            .fix(
-                "write the scheme in lower case",
-                vec![advice::set_url(
-                    u,
+        };
+        let s = &helper.name;
+        let lower = s.to_ascii_lowercase();
+        let finding = Finding::at(
+            u,
+            format!(
+                "remote `{}` push URL {} uses the scheme `{s}`",
+                u.remote, u.url.display
+            ),
+        )
+        .location(u.configured.as_ref().map(Location::from));
+        out.push(if BUILT_IN.contains(&lower.as_str()) {
+            finding
+                .cause(format!(
+                    "git looks for a remote helper `git-remote-{s}` and fails"
+                ))
+                .fix(
+                    "write the scheme in lower case",
                     // Built from the parts, not the display: a password in the URL
                     // is dropped, never copied as `***`.
-                    &advice::clean_url(u).replacen(s.as_str(), &lower, 1),
-                )],
-            ),
-        );
+                    vec![advice::set_url(
+                        u,
+                        &advice::clean_url(u).replacen(s.as_str(), &lower, 1),
+                    )],
+                )
+        } else {
+            finding
+                .cause(format!(
+                    "git runs the remote helper `git-remote-{s}`, which is neither on PATH nor in git's exec path, and fails with `git: 'remote-{s}' is not a git command`"
+                ))
+                .fix(
+                    format!("install git-remote-{s}, or push over HTTPS or SSH"),
+                    vec![
+                        format!("command -v git-remote-{s} || ls \"$(git --exec-path)\" | grep -F remote-"),
+                        advice::set_url(u, "https://<host>/<path>.git"),
+                    ],
+                )
+        });
     }
     out
 }
@@ -142,16 +164,20 @@ mod tests {
     }
 
     #[test]
-    fn silent_on_a_remote_helper_scheme() {
-        for url in [
-            "persistent-https://github.com/a/b.git",
-            "codecommit://repo",
-            "htps://github.com/a/b.git",
-        ] {
-            assert!(
-                severities(&URL_SCHEME_UNSUPPORTED, &with_push_url(url)).is_empty(),
-                "{url}"
-            );
-        }
+    fn fires_for_a_missing_helper_and_stays_silent_for_an_installed_one() {
+        let mut f = with_push_url("codecommit::us-east-1://repo");
+        let d = diagnose(&URL_SCHEME_UNSUPPORTED, &f);
+        assert_eq!(d.len(), 1);
+        assert!(d[0]
+            .finding
+            .cause
+            .as_deref()
+            .is_some_and(|c| c.contains("git-remote-codecommit")));
+        f.remotes[0].urls[0]
+            .remote_helper
+            .as_mut()
+            .expect("a helper")
+            .found = true;
+        assert!(diagnose(&URL_SCHEME_UNSUPPORTED, &f).is_empty());
     }
 }
