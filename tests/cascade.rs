@@ -553,7 +553,9 @@ fn system_configuration_is_read_like_git() {
             c.env(k, v);
         }
         let out = c.output().expect("run");
-        let v = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{reader}: {e}: {}", String::from_utf8_lossy(&out.stderr)));
+        assert!(v["remotes"][0]["urls"][0].is_object(), "{reader}: {v}");
         (out.status.code().unwrap_or(-1), v)
     };
     // The machine's own system file (present or not).

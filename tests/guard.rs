@@ -1,7 +1,7 @@
 //! The credential guard end to end: real git, the real smart-HTTP server with Basic auth.
 
 use crate::http::{self, Ctx, ATATT, ATBB, BB};
-use crate::util::{assert_no_leak, Env, Run};
+use crate::util::{assert_no_leak, require, Env, Run};
 use std::path::PathBuf;
 
 struct World {
@@ -72,13 +72,9 @@ impl World {
     }
 }
 
-fn skip() -> bool {
-    !crate::util::require("python3")
-}
-
 #[test]
 fn dead_credential_is_never_sent() {
-    if skip() {
+    if !require("python3") {
         return;
     }
     let w = World::guarded();
@@ -114,7 +110,7 @@ fn dead_credential_is_never_sent() {
 
 #[test]
 fn rejected_credential_is_explained_by_erase() {
-    if skip() {
+    if !require("python3") {
         return;
     }
     let w = World::guarded();
@@ -143,7 +139,7 @@ fn rejected_credential_is_explained_by_erase() {
 
 #[test]
 fn healthy_setups_push_and_the_guard_is_silent() {
-    if skip() {
+    if !require("python3") {
         return;
     }
     type Setup = fn(&Ctx<'_>);
@@ -184,7 +180,7 @@ fn healthy_setups_push_and_the_guard_is_silent() {
 
 #[test]
 fn guard_with_hook_and_in_clone_and_reset_reported() {
-    if skip() {
+    if !require("python3") {
         return;
     }
     let w = World::guarded();

@@ -88,7 +88,6 @@ fn installed_shim_allows_then_blocks() {
         "{}",
         blocked.stderr
     );
-    // --no-verify bypasses the hook; the doomed URL then fails on its own.
     let r = env.credcheck(&repo, &["uninstall"]);
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(!repo.join(".git/hooks/pre-push").exists());
@@ -180,31 +179,95 @@ fn builder_env(env: &mut Env) {
     env.set("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1");
 }
 
-fn head_rev() -> Option<String> {
-    let out = std::process::Command::new("git")
-        .args(["rev-parse", "HEAD"])
-        .current_dir(manifest_dir())
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+/// This working tree, uncommitted changes included, as a commit a hook manager can
+/// clone. pre-commit and prek build `rev:` of `repo:`, so naming this checkout and its
+/// HEAD would test the last commit instead of the code under test. Every file git does
+/// not ignore (tracked or not, as it is on disk now) is committed into a separate bare
+/// repository, with a fixed author and date: the same tree gives the same commit, so the
+/// managers' caches (keyed by repository and rev) and their builds are reused until the
+/// tree changes. The checkout's own repository is not written to.
+fn working_tree_commit() -> &'static (PathBuf, String) {
+    static SNAPSHOT: std::sync::OnceLock<(PathBuf, String)> = std::sync::OnceLock::new();
+    SNAPSHOT.get_or_init(|| {
+        let snap = manifest_dir().join("target/hook-managers-src.git");
+        let scratch = tempfile::tempdir().expect("tempdir");
+        let index = scratch.path().join("index");
+        // Runs git on the snapshot repository, with this checkout as its work tree.
+        let git = |args: &[&str]| -> std::process::Output {
+            std::process::Command::new("git")
+                .args(args)
+                .current_dir(manifest_dir())
+                .env_clear()
+                .env("PATH", std::env::var("PATH").unwrap_or_default())
+                .env("HOME", scratch.path())
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .env("GIT_DIR", &snap)
+                .env("GIT_WORK_TREE", manifest_dir())
+                .env("GIT_INDEX_FILE", &index)
+                .env("GIT_AUTHOR_NAME", "git-credcheck tests")
+                .env("GIT_AUTHOR_EMAIL", "tests@git-credcheck.invalid")
+                .env("GIT_AUTHOR_DATE", "2000-01-01T00:00:00Z")
+                .env("GIT_COMMITTER_NAME", "git-credcheck tests")
+                .env("GIT_COMMITTER_EMAIL", "tests@git-credcheck.invalid")
+                .env("GIT_COMMITTER_DATE", "2000-01-01T00:00:00Z")
+                .stdin(std::process::Stdio::null())
+                .output()
+                .expect("git runs")
+        };
+        let git_ok = |args: &[&str]| -> String {
+            let out = git(args);
+            assert!(
+                out.status.success(),
+                "git {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8_lossy(&out.stdout).trim().to_owned()
+        };
+        if !snap.join("HEAD").exists() {
+            // `git init` refuses GIT_WORK_TREE with --bare; another test process may
+            // create the same repository at the same time, which is harmless.
+            let st = std::process::Command::new("git")
+                .args(["init", "-q", "--bare"])
+                .arg(&snap)
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .stdout(std::process::Stdio::null())
+                .status()
+                .expect("git init");
+            assert!(
+                st.success() || snap.join("HEAD").exists(),
+                "git init {}",
+                snap.display()
+            );
+        }
+        git_ok(&["add", "-A", "."]);
+        let tree = git_ok(&["write-tree"]);
+        let commit = git_ok(&["commit-tree", &tree, "-m", "working tree under test"]);
+        // A ref makes the commit advertised, so any way a manager fetches `rev` finds it.
+        // Another test process may set the same tag to the same commit at the same time.
+        let tag = format!("refs/tags/tree-{commit}");
+        let _ = git(&["update-ref", &tag, &commit]);
+        assert_eq!(git_ok(&["rev-parse", "--verify", &tag]), commit, "{tag}");
+        (snap, commit)
+    })
 }
 
 fn manager_config(repo: &Path) {
-    let rev = head_rev().expect("this checkout has a commit");
+    let (snap, rev) = working_tree_commit();
     std::fs::write(
         repo.join(".pre-commit-config.yaml"),
         format!(
             "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: credcheck\n",
-            manifest_dir().display()
+            snap.display()
         ),
     )
     .expect("config");
 }
 
 /// A repository with a hook manager (`pre-commit` or `prek`) installed for pre-push,
-/// building this checkout's hook; `None` when the manager is not installed here.
+/// building this working tree's hook; `None` (the test skips) when the manager is not
+/// installed here.
 fn with_manager(program: &str, home_var: &str) -> Option<(Env, PathBuf, PathBuf)> {
     if !crate::util::require(program) {
         return None;

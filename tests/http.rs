@@ -615,13 +615,19 @@ fn stale_app_password_report_names_cause_date_scopes_and_steps() {
     }
     assert_no_leak(&r.all(), &secrets(), "doctor");
     // Before the brownouts the same app password is not reported; during them it warns.
-    let before = env
+    let before: crate::util::Run = env
         .cmd(crate::util::BIN, &repo)
         .args(["--format", "json"])
         .env("GIT_CREDCHECK_TODAY", "2026-06-01")
         .output()
-        .expect("run");
-    assert!(!String::from_utf8_lossy(&before.stdout).contains("CC202"));
+        .expect("run")
+        .into();
+    let findings = crate::util::json(&before)["findings"].to_string();
+    assert!(
+        before.code == 0 && !findings.contains("CC202"),
+        "{}",
+        before.all()
+    );
     let during = env
         .cmd(crate::util::BIN, &repo)
         .args(["--format", "json"])

@@ -288,7 +288,11 @@ fn init_writes_a_template_that_parses() {
 fn colour_quiet_verbose_facts() {
     let (env, repo) = scenario();
     let plain = env.credcheck(&repo, &[]);
-    assert!(!plain.stdout.contains('\x1b'));
+    assert!(
+        plain.stdout.contains("error[CC202]") && !plain.stdout.contains('\x1b'),
+        "{}",
+        plain.stdout
+    );
     let forced: Run = env
         .cmd(crate::util::BIN, &repo)
         .env("CLICOLOR_FORCE", "1")
@@ -307,7 +311,11 @@ fn colour_quiet_verbose_facts() {
         .output()
         .expect("run")
         .into();
-    assert!(!no.stdout.contains('\x1b'));
+    assert!(
+        no.stdout.contains("error[CC202]") && !no.stdout.contains('\x1b'),
+        "{}",
+        no.stdout
+    );
     let quiet = env.credcheck(&repo, &["--quiet"]);
     assert!(
         quiet.stdout.contains("error[CC202]")

@@ -2,7 +2,7 @@
 //! SSH. ssh finds ~/.ssh through the passwd entry, not $HOME, so every client setting is
 //! passed with `-F` (git-mechanics.md).
 
-use crate::util::{assert_no_leak, codes, Env, Run};
+use crate::util::{assert_no_leak, codes, require, require_root, Env, Run};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
@@ -61,13 +61,16 @@ impl Sshd {
             .stdin(Stdio::null())
             .spawn()
             .expect("sshd starts");
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                break;
+        let mut sshd = Sshd { child, port, dir };
+        // Wait until it listens; an sshd that exits (bad config, port taken) fails here
+        // with its own message above rather than as a column of wrong predictions.
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Some(status) = sshd.child.try_wait().expect("sshd status") {
+                panic!("sshd exited ({status}) before listening on port {port}");
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
-        Sshd { child, port, dir }
+        sshd
     }
 
     fn known_hosts_line(&self) -> String {
@@ -90,16 +93,19 @@ struct Agent {
 impl Agent {
     fn start(env: &Env, keys: &[&Path]) -> Agent {
         let sock = env.path("agent.sock");
-        let child = Command::new("ssh-agent")
+        let mut child = Command::new("ssh-agent")
             .args(["-D", "-a"])
             .arg(&sock)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("ssh-agent");
-        for _ in 0..100 {
-            if sock.exists() {
-                break;
+        while !sock.exists() {
+            if let Some(status) = child.try_wait().expect("ssh-agent status") {
+                panic!(
+                    "ssh-agent exited ({status}) before creating {}",
+                    sock.display()
+                );
             }
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
@@ -143,21 +149,16 @@ struct Case {
     want: &'static str,
 }
 
-fn has_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
-}
-
 #[test]
 fn ssh_matrix_predictions_match_real_pushes() {
-    if !crate::util::require("/usr/sbin/sshd") || !crate::util::require("ssh-agent") {
-        return;
-    }
-    if !has_root() {
-        eprintln!("skipping: sshd tests need root");
+    let tools = [
+        "/usr/sbin/sshd",
+        "ssh",
+        "ssh-keygen",
+        "ssh-agent",
+        "ssh-add",
+    ];
+    if !tools.into_iter().all(require) || !require_root("sshd needs to accept logins as root") {
         return;
     }
     let env = Env::new();

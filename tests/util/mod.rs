@@ -212,20 +212,72 @@ pub fn codes(r: &Run, severity: &str) -> Vec<String> {
         .collect()
 }
 
-/// Fails when the binary is missing a prerequisite in CI, skips it elsewhere.
-pub fn require(program: &str) -> bool {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !found {
-        if std::env::var_os("CI").is_some() {
-            panic!("{program} is required in CI (.ci/run installs it)");
-        }
-        eprintln!("skipping: {program} not installed");
+/// Set to `1` (as .ci/run does) to make a missing prerequisite fail the test that needs it.
+pub const REQUIRE_VAR: &str = "CREDCHECK_REQUIRE_TOOLS";
+
+/// Whether a missing prerequisite fails the test (`CREDCHECK_REQUIRE_TOOLS=1`) rather than
+/// skipping it. Any other value than `1`, `0` or empty is itself an error.
+fn tools_required() -> bool {
+    match std::env::var(REQUIRE_VAR) {
+        Ok(v) if v == "1" => true,
+        Ok(v) if v.is_empty() || v == "0" => false,
+        Ok(v) => panic!("{REQUIRE_VAR}={v:?}: set it to 1 (fail) or 0 (skip)"),
+        Err(_) => false,
     }
-    found
+}
+
+/// A prerequisite is missing: under `CREDCHECK_REQUIRE_TOOLS=1` the test fails here;
+/// otherwise it says "skipping: …" on the real stderr (not captured by the test harness,
+/// so a skip is never silent) and the caller returns.
+fn missing(what: &str) -> bool {
+    let test = std::thread::current().name().unwrap_or("a test").to_owned();
+    if tools_required() {
+        panic!("{test}: {what}; {REQUIRE_VAR}=1 makes this a failure (.ci/run installs every tool the tests need)");
+    }
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "skipping: {test}: {what} (set {REQUIRE_VAR}=1 to fail instead)"
+    );
+    false
+}
+
+/// The prerequisite check every test that needs an outside program uses:
+/// `if !util::require("python3") { return; }`. `program` is a name looked up on PATH
+/// or a path. True when it is there; see [`missing`] for what happens when not.
+#[must_use]
+pub fn require(program: &str) -> bool {
+    find_program(program).is_some() || missing(&format!("`{program}` is not installed"))
+}
+
+/// Like [`require`], for tests that must run as root; `why` names what needs it.
+#[must_use]
+pub fn require_root(why: &str) -> bool {
+    is_root() || missing(&format!("not running as root, which {why}"))
+}
+
+/// Where `program` (a name on PATH, or a path) is, if it is an executable file.
+pub fn find_program(program: &str) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let executable = |p: &Path| {
+        std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    };
+    if program.contains('/') {
+        let p = PathBuf::from(program);
+        return executable(&p).then_some(p);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(program))
+        .find(|p| executable(p))
+}
+
+pub fn is_root() -> bool {
+    extern "C" {
+        fn geteuid() -> u32;
+    }
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { geteuid() == 0 }
 }
 
 pub fn manifest_dir() -> PathBuf {
