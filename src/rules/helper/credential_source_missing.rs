@@ -31,14 +31,13 @@ declare_rule! {
     /// - When git can prompt: there is a terminal and `GIT_TERMINAL_PROMPT` is not `0`.
     /// - For SSH push URLs.
     /// - When anything may supply a credential: a password in the URL, an
-    ///   `http.extraHeader`, a `~/.netrc` entry, an `http.proxy` (it may authenticate on
-    ///   the user's behalf), a helper that may answer, or an askpass program that can be
-    ///   run.
+    ///   `http.extraHeader`, a `~/.netrc` entry, a token written as the URL's user name
+    ///   (libcurl sends it), a URL-scoped `http.<url>.proxy` (CI systems use one that
+    ///   adds the job's credential; a general `http.proxy` answers only for itself), a
+    ///   helper that may answer, or an askpass program that can be run.
     /// - When a configured helper cannot be run: `credential-helper-missing` (CC201)
     ///   reports that cause instead.
     /// - In the pre-push stage, for the URL git has just authenticated to.
-    ///
-    /// A warning, not an error, when the host is not a known provider.
     ///
     /// ## References
     /// - [git(1): GIT_TERMINAL_PROMPT](https://git-scm.com/docs/git#Documentation/git.txt-codeGITTERMINALPROMPTcode)
@@ -58,22 +57,37 @@ fn credential_source_missing(facts: &Facts) -> Vec<Finding> {
                 Program::Missing { .. } | Program::NotExecutable { .. }
             )
         });
+        // A URL-scoped proxy (`http.<url>.proxy`, as CI systems set one that adds the
+        // job's credential) may authenticate for the origin; a general `http.proxy` only
+        // answers for itself (its own 407).
+        let url_scoped_proxy = https
+            .proxy
+            .as_ref()
+            .is_some_and(|p| p.key.matches('.').count() > 1);
         if u.url.password.is_some()
+            // libcurl sends a token written as the URL's user name without asking anyone.
+            || u.url.user_secret.is_some()
             || !https.extra_headers.is_empty()
             || https.netrc.is_some()
-            || https.proxy.is_some()
+            || url_scoped_proxy
             || missing_helper
             || https.helpers.iter().any(|h| h.answer != Answer::No)
             || askpass_available(https)
         {
             continue;
         }
-        let why = match (&facts.env.ci, facts.env.terminal_prompt_disabled) {
-            (Some(ci), _) => format!("this is a CI run ({ci} is set)"),
-            (None, true) => "GIT_TERMINAL_PROMPT=0".to_owned(),
-            (None, false) => "there is no terminal".to_owned(),
+        let why = match (facts.env.terminal_prompt_disabled, &facts.env.ci) {
+            (true, _) => "GIT_TERMINAL_PROMPT=0".to_owned(),
+            (false, Some(ci)) => format!("there is no terminal (a CI run: {ci} is set)"),
+            (false, None) => "there is no terminal".to_owned(),
         };
         let host = &https.request.host;
+        // What git will print: it asks for the password when the URL names the user.
+        let base = format!("{}://{host}", u.url.scheme_text);
+        let (what, prompt_for) = match &u.url.user {
+            Some(user) => ("Password", format!("{}://{user}@{host}", u.url.scheme_text)),
+            None => ("Username", base),
+        };
         let mut fix = Vec::new();
         let ssh_url = u
             .url
@@ -89,16 +103,20 @@ fn credential_source_missing(facts: &Facts) -> Vec<Finding> {
             ));
             fix.push(advice::set_url(u, ssh_url));
             "switch the remote to SSH"
-        } else {
-            fix.push(format!("git config --global credential.https://{host}.helper '!f() {{ echo username=<user>; echo \"password=$YOUR_TOKEN_VARIABLE\"; }}; f'"));
+        } else if facts.env.ci.is_some() {
+            fix.push(format!("git config --global credential.{}://{host}.helper '!f() {{ echo username=<user>; echo \"password=$YOUR_TOKEN_VARIABLE\"; }}; f'", u.url.scheme_text));
             "supply a credential from the job's secrets"
+        } else {
+            // Not `cache`: it can only answer after someone typed the credential.
+            fix.push("git config --global credential.helper store".into());
+            fix.push("# then push once from a terminal: git asks for the token and `store` keeps it".into());
+            "keep a credential where git finds it without a terminal"
         };
         out.push(
             Finding::at(u, format!("{} has no credential source and {why}", u.label()))
                 .location(u.configured.as_ref().map(Location::from))
-                .cause(format!("git will die with `fatal: could not read Username for 'https://{host}': terminal prompts disabled`"))
+                .cause(format!("git will die with `fatal: could not read {what} for '{prompt_for}': terminal prompts disabled`"))
                 .fix(title, fix)
-                .certain_if(u.provider.is_some())
                 .rejects_auth(),
         );
     }
@@ -122,7 +140,7 @@ mod tests {
         assert_eq!(severities(&CREDENTIAL_SOURCE_MISSING, &f), vec![Error]);
         assert_eq!(
             diagnose(&CREDENTIAL_SOURCE_MISSING, &f)[0].finding.message,
-            "remote `origin` (https://bitbucket.org/a/b.git) has no credential source and this is a CI run (CI is set)"
+            "remote `origin` (https://bitbucket.org/a/b.git) has no credential source and there is no terminal (a CI run: CI is set)"
         );
         f.env.ssh_keys = vec!["id_ed25519".into()];
         let d = diagnose(&CREDENTIAL_SOURCE_MISSING, &f);
@@ -138,10 +156,12 @@ mod tests {
     }
 
     #[test]
-    fn a_proxy_may_authenticate() {
+    fn a_url_scoped_proxy_may_authenticate_a_general_one_does_not() {
         let mut f = with_push_url("http://bitbucket.org/a/b.git");
         f.env.tty = false;
         f.env.ci = Some("BITBUCKET_BUILD_NUMBER".into());
+        assert_eq!(severities(&CREDENTIAL_SOURCE_MISSING, &f), vec![Error]);
+        https_mut(&mut f).proxy = Some(source("http.proxy"));
         assert_eq!(severities(&CREDENTIAL_SOURCE_MISSING, &f), vec![Error]);
         https_mut(&mut f).proxy = Some(source("http.http://bitbucket.org.proxy"));
         assert!(severities(&CREDENTIAL_SOURCE_MISSING, &f).is_empty());
@@ -161,10 +181,37 @@ mod tests {
         assert!(severities(&CREDENTIAL_SOURCE_MISSING, &f).is_empty());
     }
 
+    /// No helper and no terminal is as certain for a host the tables do not know.
     #[test]
-    fn warning_for_an_unknown_host() {
+    fn an_unknown_host_is_as_certain() {
         let mut f = with_push_url("https://git.example.test/a/b.git");
         f.env.terminal_prompt_disabled = true;
-        assert_eq!(severities(&CREDENTIAL_SOURCE_MISSING, &f), vec![Warning]);
+        assert_eq!(severities(&CREDENTIAL_SOURCE_MISSING, &f), vec![Error]);
+    }
+
+    /// `https://<token>@host` carries a credential: libcurl sends it without asking.
+    #[test]
+    fn a_token_as_the_url_user_is_a_credential() {
+        let mut f = with_push_url("https://ghp_0123456789abcdefghijklmnopqrstuvwxyz@github.com/a/b.git");
+        f.env.tty = false;
+        assert!(severities(&CREDENTIAL_SOURCE_MISSING, &f).is_empty());
+        let mut f = with_push_url("https://alice@github.com/a/b.git");
+        f.env.tty = false;
+        let d = diagnose(&CREDENTIAL_SOURCE_MISSING, &f);
+        let cause = d[0].finding.cause.clone().unwrap_or_default();
+        assert!(cause.contains("could not read Password for 'https://alice@github.com'"), "{cause}");
+    }
+
+    /// Outside CI the fix is no job secret, and never `cache` (it cannot answer unasked).
+    #[test]
+    fn outside_ci_the_fix_keeps_a_credential() {
+        let mut f = with_push_url("http://git.example.test/a/b.git");
+        f.env.tty = false;
+        let d = diagnose(&CREDENTIAL_SOURCE_MISSING, &f);
+        let fix = d[0].finding.fix.clone().expect("fix");
+        assert!(!fix.title.contains("job"), "{}", fix.title);
+        assert!(fix.commands.iter().all(|c| !c.contains("cache")));
+        let cause = d[0].finding.cause.clone().unwrap_or_default();
+        assert!(cause.contains("'http://git.example.test'"), "{cause}");
     }
 }
