@@ -61,6 +61,7 @@ impl Setup {
             remotes,
             authenticated_url,
             hosts: &self.settings.hosts,
+            work_tree: self.repo.as_ref().and_then(|r| r.work_tree.as_deref()),
         };
         Facts {
             today: self.today,

@@ -66,6 +66,10 @@ pub(crate) struct PushUrl {
     /// The remote helper git will run for this URL, when it is not a built-in transport.
     #[serde(default)]
     pub remote_helper: Option<url::RemoteHelper>,
+    /// For a URL git reads as a local path (no scheme, no scp-like `host:`): whether that
+    /// path exists, from the current directory or the work tree's top.
+    #[serde(default)]
+    pub local_path_exists: Option<bool>,
 }
 
 impl PushUrl {
@@ -123,6 +127,8 @@ pub(crate) struct Request<'a> {
     /// The URL git is pushing to now (the hook's `$2`): it has authenticated there.
     pub authenticated_url: Option<&'a str>,
     pub hosts: &'a [(String, ProviderKind)],
+    /// The work tree's top, against which git also resolves a relative local path.
+    pub work_tree: Option<&'a std::path::Path>,
 }
 
 /// Builds the facts of every push URL of `req.remotes`.
@@ -174,8 +180,14 @@ fn push_url(
         ),
         name,
     });
+    let local_path_exists = (parsed.scheme == url::Scheme::File && !raw.url.starts_with("file://"))
+        .then(|| {
+            let p = ctx.expand_home(&raw.url);
+            p.exists() || req.work_tree.is_some_and(|top| top.join(&p).exists())
+        });
     PushUrl {
         remote_helper,
+        local_path_exists,
         remote: if url::looks_like_url(remote) {
             crate::redact::url(remote)
         } else {

@@ -122,6 +122,7 @@ pub(crate) fn push_url(
         https: Some(https),
         ssh: None,
         remote_helper: None,
+        local_path_exists: None,
     })
 }
 

@@ -64,6 +64,7 @@ pub(crate) fn with_push_url(u: &str) -> Facts {
                 ssh: None,
                 remote_helper: super::url::remote_helper_name(u)
                     .map(|name| super::url::RemoteHelper { name, found: false }),
+                local_path_exists: None,
             }],
         }],
         pushed: None,

@@ -429,7 +429,7 @@ mod tests {
         let codes: Vec<&str> = ALL.iter().map(|r| r.code).collect();
         assert_eq!(
             codes.join(" "),
-            "CC101 CC102 CC103 CC104 CC201 CC202 CC203 CC204 CC205 CC206 CC207 CC208 CC209 CC210 CC211 CC212 CC213 CC214 \
+            "CC101 CC102 CC103 CC104 CC105 CC201 CC202 CC203 CC204 CC205 CC206 CC207 CC208 CC209 CC210 CC211 CC212 CC213 CC214 \
              CC301 CC302 CC303 CC304 CC305 CC306 CC307 CC308 CC309 CC310"
         );
     }

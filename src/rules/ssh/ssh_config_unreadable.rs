@@ -5,12 +5,16 @@ use crate::rules::{declare_rule, Finding};
 
 declare_rule! {
     /// ## What it does
-    /// Checks for an SSH push URL whose client configuration could not be read
-    /// (`ssh -G` failed or timed out), so the other SSH rules could not run.
+    /// Checks for an SSH push URL whose client configuration `ssh -G` refuses (an
+    /// unknown option such as `UseKeychain` on Linux without `IgnoreUnknown`, an
+    /// algorithm this OpenSSH does not know, a `Match exec` it cannot parse), or could
+    /// not read in time.
     ///
     /// ## Why is this bad?
-    /// It is not a failure by itself, but nothing about the keys or host keys was checked;
-    /// a broken `~/.ssh/config` also breaks the push.
+    /// When `ssh -G` refuses the configuration, ssh refuses it too and never starts:
+    /// every SSH push fails with ssh's own message (it names the file and line) and
+    /// `fatal: Could not read from remote repository`. A probe that only timed out is a
+    /// warning: nothing about the keys or host keys was checked.
     ///
     /// ## Example
     /// ```console
@@ -22,15 +26,16 @@ declare_rule! {
     /// Run `ssh -G <host>` and correct what it reports.
     ///
     /// ## When it is silent
-    /// - `ssh -G` answered.
+    /// - `ssh -G` answered (a warning, not an error, when it only timed out or could not
+    ///   be run).
     /// - The ssh program cannot be found (`ssh-program-missing` says so).
     /// - The program is not OpenSSH (plink, putty, TortoisePlink, a "simple" ssh):
     ///   `ssh -G` is not run for it.
     ///
     /// ## References
     /// - [ssh(1): -G](https://man.openbsd.org/ssh#G)
-    SSH_CONFIG_UNREADABLE, "CC310", "ssh-config-unreadable", Ssh, Info,
-    "ssh -G could not read the SSH configuration", ssh_config_unreadable
+    SSH_CONFIG_UNREADABLE, "CC310", "ssh-config-unreadable", Ssh, Error,
+    "ssh refuses the SSH configuration, or it could not be read", ssh_config_unreadable
 }
 
 fn ssh_config_unreadable(facts: &Facts) -> Vec<Finding> {
@@ -42,7 +47,20 @@ fn ssh_config_unreadable(facts: &Facts) -> Vec<Finding> {
         if !s.program.found {
             continue;
         }
-        out.push(
+        // ssh exited with its own complaint (not a timeout, not a failure to start it):
+        // ssh reads the same files for the push and stops the same way.
+        let refused = why.contains(" -G` failed: ");
+        let finding = if refused {
+            Finding::at(
+                u,
+                format!("ssh refuses its configuration for {}: {why}", u.label()),
+            )
+            .cause("ssh will not start, so every SSH push fails with `fatal: Could not read from remote repository`")
+            .fix(
+                "correct the line ssh names (or add `IgnoreUnknown <option>` above it)",
+                vec![format!("ssh -G {} >/dev/null", s.host)],
+            )
+        } else {
             Finding::at(
                 u,
                 format!(
@@ -54,8 +72,10 @@ fn ssh_config_unreadable(facts: &Facts) -> Vec<Finding> {
             .fix(
                 "check the SSH configuration",
                 vec![format!("ssh -G {}", s.host)],
-            ),
-        );
+            )
+            .likely()
+        };
+        out.push(finding);
     }
     out
 }
@@ -75,12 +95,24 @@ mod tests {
         ssh_mut(&mut f).config = Probed::Failed("`ssh -G` timed out".into());
         let d = diagnose(&SSH_CONFIG_UNREADABLE, &f);
         assert_eq!(d.len(), 1);
-        assert_eq!(d[0].severity, Info);
+        assert_eq!(d[0].severity, Warning);
         assert_eq!(
             d[0].finding.message,
             "ssh configuration for remote `origin` (git@bitbucket.org:ws/r.git) could not be read: `ssh -G` timed out"
         );
         assert_eq!(fix_commands(&d[0]), "ssh -G bitbucket.org");
+    }
+
+    #[test]
+    fn an_option_ssh_refuses_is_an_error_with_its_file_and_line() {
+        let mut f = ssh_facts(URL, vec![key("/a")], Probed::Absent);
+        ssh_mut(&mut f).config = Probed::Failed(
+            "`ssh -G` failed: /root/.ssh/config: line 3: Bad configuration option: usekeychain"
+                .into(),
+        );
+        let d = diagnose(&SSH_CONFIG_UNREADABLE, &f);
+        assert_eq!(d[0].severity, Error);
+        assert!(d[0].finding.message.contains("/root/.ssh/config: line 3"));
     }
 
     #[test]
