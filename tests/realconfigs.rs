@@ -1,0 +1,228 @@
+//! Configurations in the shapes people publish in their dotfiles (issue 17), each read by
+//! git-credcheck and by the real program (git, ssh), and the two compared.
+
+use crate::util::{codes, require, Env};
+
+/// `[credential] useHttpPath` with no `=` is true to git, and to us.
+#[test]
+fn a_bare_key_means_true() {
+    let env = Env::new();
+    let repo = env.repo("r");
+    env.home_file(
+        ".gitconfig",
+        "[user]\n\tname = T\n\temail = t@example.com\n[credential]\n\tuseHttpPath\n",
+    );
+    env.git_ok(
+        &repo,
+        &["remote", "add", "origin", "https://github.com/a/b.git"],
+    );
+    let git = env.git_ok(&repo, &["config", "--type=bool", "credential.usehttppath"]);
+    assert_eq!(git.trim(), "true");
+    let facts = env.credcheck(&repo, &["--facts"]);
+    let v: serde_json::Value = serde_json::from_str(&facts.stdout).expect("facts JSON");
+    assert_eq!(
+        v["remotes"][0]["urls"][0]["https"]["use_http_path"],
+        serde_json::Value::Bool(true),
+        "{}",
+        facts.stdout
+    );
+}
+
+/// A helper path with a backslash-escaped space, as Microsoft documents for WSL: git runs
+/// it through `sh -c`, so it works, and it must not be reported as missing.
+#[test]
+fn a_backslash_escaped_helper_path_is_found() {
+    let env = Env::new();
+    let repo = env.repo("r");
+    let helper = env.script(
+        "Program Files/Git/git-credential-fake",
+        "echo username=alice; echo password=ATATT3xFfGF0abcdefghij0123456789=0A1B2C3D",
+    );
+    let escaped = helper.display().to_string().replace(' ', "\\ ");
+    env.git_ok(
+        &repo,
+        &["config", "--global", "credential.helper", &escaped],
+    );
+    env.git_ok(
+        &repo,
+        &["remote", "add", "origin", "https://bitbucket.org/a/b.git"],
+    );
+    let filled = env
+        .cmd("git", &repo)
+        .args(["credential", "fill"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin
+                .take()
+                .expect("stdin")
+                .write_all(b"protocol=https\nhost=bitbucket.org\n\n")?;
+            c.wait_with_output()
+        })
+        .expect("git credential fill");
+    assert!(
+        String::from_utf8_lossy(&filled.stdout).contains("username=alice"),
+        "git did not run the helper"
+    );
+    let r = env.credcheck(&repo, &["--format", "json"]);
+    assert!(
+        !codes(&r, "error").contains(&"CC201".to_owned()),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("cannot be run"), "{}", r.stdout);
+}
+
+/// `UseKeychain` is a macOS option: Linux's OpenSSH refuses the whole file, so ssh never
+/// starts. Both `ssh` and the doctor must say so, naming the file and line.
+#[test]
+fn an_option_linux_ssh_refuses_is_an_error() {
+    if !require("ssh") {
+        return;
+    }
+    let mut env = Env::new();
+    let repo = env.repo("r");
+    // OpenSSH reads ~/.ssh/config from the passwd entry, not $HOME: name the file.
+    let config = env.home_file(
+        ".ssh/config",
+        "Host *\n  UseKeychain yes\n  AddKeysToAgent yes\n",
+    );
+    let config = config.to_str().expect("utf8").to_owned();
+    env.set("GIT_SSH_COMMAND", &format!("ssh -F {config}"));
+    env.git_ok(
+        &repo,
+        &["remote", "add", "origin", "git@github.com:a/b.git"],
+    );
+    let ssh = env
+        .cmd("ssh", &repo)
+        .args(["-F", &config, "-G", "github.com"])
+        .output()
+        .expect("ssh");
+    let ssh_err = String::from_utf8_lossy(&ssh.stderr);
+    assert_ne!(
+        ssh.status.code(),
+        Some(0),
+        "this ssh accepts UseKeychain: {ssh_err}"
+    );
+    assert!(ssh_err.contains("line 2"), "{ssh_err}");
+    let r = env.credcheck(&repo, &["--format", "json"]);
+    assert!(
+        codes(&r, "error").contains(&"CC310".to_owned()),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("line 2"), "{}", r.stdout);
+}
+
+/// A transport whose remote helper is not installed fails in git before any connection.
+#[test]
+fn a_transport_without_its_helper_is_an_error_as_in_git() {
+    let env = Env::new();
+    let repo = env.repo("r");
+    env.git_ok(
+        &repo,
+        &["remote", "add", "origin", "codecommit::us-east-1://repo"],
+    );
+    let git = env.git(&repo, &["push", "origin", "HEAD"]);
+    assert_ne!(git.code, 0);
+    assert!(git.stderr.contains("remote-codecommit"), "{}", git.stderr);
+    let r = env.credcheck(&repo, &["--format", "json"]);
+    assert!(
+        codes(&r, "error").contains(&"CC104".to_owned()),
+        "{}",
+        r.stdout
+    );
+    // The same URL with a helper on PATH is fine.
+    env.script("bin/git-remote-codecommit", "exit 1");
+    let mut env2 = env;
+    let path = format!(
+        "{}:{}",
+        env2.path("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    env2.set("PATH", &path);
+    let r = env2.credcheck(&repo, &["--format", "json"]);
+    assert!(
+        !codes(&r, "error").contains(&"CC104".to_owned()),
+        "{}",
+        r.stdout
+    );
+}
+
+/// `git@host/group:repo.git` is a local path to git (a `/` before the `:`).
+#[test]
+fn an_address_with_a_slash_before_the_colon_is_a_path_to_git() {
+    let env = Env::new();
+    let repo = env.repo("r");
+    env.git_ok(
+        &repo,
+        &["remote", "add", "origin", "git@gitlab.com/group:repo.git"],
+    );
+    let git = env.git(&repo, &["push", "origin", "HEAD"]);
+    assert!(
+        git.stderr
+            .contains("does not appear to be a git repository"),
+        "{}",
+        git.stderr
+    );
+    let r = env.credcheck(&repo, &["--format", "json"]);
+    assert!(
+        codes(&r, "error").contains(&"CC105".to_owned()),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("git@gitlab.com:group/repo.git"),
+        "{}",
+        r.stdout
+    );
+    // A local remote that exists is silent.
+    let bare = env.bare("b.git");
+    env.git_ok(
+        &repo,
+        &["remote", "set-url", "origin", bare.to_str().expect("utf8")],
+    );
+    let r = env.credcheck(&repo, &["--format", "json"]);
+    assert!(
+        !codes(&r, "error").contains(&"CC105".to_owned()),
+        "{}",
+        r.stdout
+    );
+}
+
+/// `https://<token>@host` carries a credential: libcurl sends it without asking anyone,
+/// so a run without a terminal is not "no credential source".
+#[test]
+fn a_token_as_the_url_user_is_a_credential_source() {
+    let env = Env::new();
+    let repo = env.repo("r");
+    env.git_ok(
+        &repo,
+        &[
+            "remote",
+            "add",
+            "origin",
+            "https://ghp_0123456789abcdefghijklmnopqrstuvwxyz@github.com/a/b.git",
+        ],
+    );
+    let r = env.credcheck(&repo, &["--format", "json"]);
+    assert!(
+        !codes(&r, "error").contains(&"CC209".to_owned()),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.all().contains("0123456789abcdefghij"), "{}", r.all());
+    // Without the token, the same run has no source at all.
+    env.git_ok(
+        &repo,
+        &["remote", "set-url", "origin", "https://github.com/a/b.git"],
+    );
+    let r = env.credcheck(&repo, &["--format", "json"]);
+    assert!(
+        codes(&r, "error").contains(&"CC209".to_owned()),
+        "{}",
+        r.stdout
+    );
+}
