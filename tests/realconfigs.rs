@@ -226,3 +226,40 @@ fn a_token_as_the_url_user_is_a_credential_source() {
         r.stdout
     );
 }
+
+/// `ControlMaster auto` with a `ControlPath` whose directory is missing: ssh cannot bind
+/// its socket. The directory is read from `ssh -G`, as ssh expands it.
+#[test]
+fn a_control_path_in_a_missing_directory_is_an_error() {
+    if !require("ssh") {
+        return;
+    }
+    let mut env = Env::new();
+    let repo = env.repo("r");
+    let sockets = env.path("sockets");
+    let config = env.home_file(
+        ".ssh/config",
+        &format!(
+            "Host *\n  ControlMaster auto\n  ControlPath {}/%r@%h-%p\n",
+            sockets.display()
+        ),
+    );
+    env.set("GIT_SSH_COMMAND", &format!("ssh -F {}", config.display()));
+    env.git_ok(
+        &repo,
+        &["remote", "add", "origin", "git@github.com:a/b.git"],
+    );
+    let r = env.credcheck(&repo, &["--format", "json"]);
+    assert!(
+        codes(&r, "error").contains(&"CC311".to_owned()),
+        "{}",
+        r.stdout
+    );
+    std::fs::create_dir_all(&sockets).expect("mkdir");
+    let r = env.credcheck(&repo, &["--format", "json"]);
+    assert!(
+        !codes(&r, "error").contains(&"CC311".to_owned()),
+        "{}",
+        r.stdout
+    );
+}

@@ -77,6 +77,13 @@ pub(crate) fn parse_client_config(text: &str) -> ClientConfig {
                 c.other_key_source = true
             }
             "knownhostscommand" if v != "none" => c.known_hosts_command = true,
+            "controlmaster" => {
+                c.control_master = matches!(
+                    v.to_ascii_lowercase().as_str(),
+                    "yes" | "true" | "auto" | "ask" | "autoask"
+                )
+            }
+            "controlpath" if v != "none" => c.control_path = Some(v.into()),
             _ => {}
         }
     }

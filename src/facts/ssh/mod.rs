@@ -80,6 +80,12 @@ pub(crate) struct ClientConfig {
     /// `KnownHostsCommand` supplies host keys we cannot see.
     #[serde(default)]
     pub known_hosts_command: bool,
+    /// `ControlMaster` is on (`yes`, `auto`, `ask`, `autoask`).
+    #[serde(default)]
+    pub control_master: bool,
+    /// `ControlPath`, unless `none`.
+    #[serde(default)]
+    pub control_path: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,6 +153,10 @@ pub(crate) struct Ssh {
     pub provider: Option<ProviderKind>,
     /// ssh can ask for a passphrase or a host key confirmation.
     pub can_prompt: bool,
+    /// The directory of a master's `ControlPath`, when it does not exist (ssh cannot
+    /// create the socket there and exits with 255).
+    #[serde(default)]
+    pub control_dir_missing: Option<PathBuf>,
 }
 
 impl Ssh {
@@ -180,7 +190,17 @@ pub(crate) fn gather(
     let mut known_hosts = Probed::Absent;
     let mut can_prompt = ctx.env.tty || ctx.env.ssh_askpass.is_some() && ctx.env.display;
     let mut provider = crate::provider::detect(&host, &url.path, hosts);
+    let mut control_dir_missing = None;
     if let Probed::Found(c) = &client {
+        if let Some(path) = c.control_path.as_deref().filter(|_| c.control_master) {
+            let path = client::expand(Path::new(path), &home, &c.hostname, &c.user);
+            // A directory still holding tokens (`%C`) cannot be judged.
+            control_dir_missing = path
+                .parent()
+                .filter(|d| !d.to_string_lossy().contains('%') && !d.as_os_str().is_empty())
+                .filter(|d| !d.exists())
+                .map(Path::to_path_buf);
+        }
         can_prompt &= !c.batch_mode;
         provider = crate::provider::detect(&c.hostname, &url.path, hosts).or(provider);
         let mut seen = Vec::new();
@@ -209,6 +229,7 @@ pub(crate) fn gather(
         known_hosts,
         provider,
         can_prompt,
+        control_dir_missing,
     }
 }
 

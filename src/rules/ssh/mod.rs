@@ -10,6 +10,7 @@
 crate::rules::area_rules! {
     plink_without_key::PLINK_WITHOUT_KEY,
     ssh_config_unreadable::SSH_CONFIG_UNREADABLE,
+    ssh_control_path_missing::SSH_CONTROL_PATH_MISSING,
     ssh_host_unknown::SSH_HOST_UNKNOWN,
     ssh_key_refused::SSH_KEY_REFUSED,
     ssh_many_keys::SSH_MANY_KEYS,
@@ -163,6 +164,7 @@ mod testing {
             }),
             provider: u.provider,
             can_prompt: false,
+            control_dir_missing: None,
         });
         f
     }
