@@ -263,3 +263,75 @@ fn a_control_path_in_a_missing_directory_is_an_error() {
         r.stdout
     );
 }
+
+/// The printed fix for a missing helper is pasted into `sh` as a person would: it must
+/// remove exactly that helper (a URL-scoped `!` helper here), keep the working one, and
+/// the finding must be gone.
+#[test]
+fn a_missing_helper_fix_removes_that_helper_only() {
+    let env = Env::new();
+    let repo = env.repo("r");
+    env.git_ok(&repo, &["config", "--global", "credential.helper", "store"]);
+    env.git_ok(
+        &repo,
+        &[
+            "config",
+            "--global",
+            "--add",
+            "credential.https://git.example.test.helper",
+            "!git-credential-gone --verbose",
+        ],
+    );
+    env.git_ok(
+        &repo,
+        &[
+            "remote",
+            "add",
+            "origin",
+            "https://git.example.test/a/b.git",
+        ],
+    );
+    let r = env.credcheck(&repo, &["--format", "json"]);
+    let report = crate::util::json(&r);
+    let finding = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["code"] == "CC201")
+        .unwrap_or_else(|| panic!("no CC201: {}", r.stdout))
+        .clone();
+    let commands: Vec<String> = finding["fix"]["commands"]
+        .as_array()
+        .expect("commands")
+        .iter()
+        .map(|c| c.as_str().expect("str").to_owned())
+        .collect();
+    for c in &commands {
+        let out = env.cmd("sh", &repo).args(["-c", c]).output().expect("sh");
+        assert!(
+            out.status.success(),
+            "`{c}` failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let left = env.git_ok(
+        &repo,
+        &[
+            "config",
+            "--global",
+            "--get-regexp",
+            "credential\\..*helper",
+        ],
+    );
+    assert!(!left.contains("git-credential-gone"), "{left}");
+    assert!(
+        left.contains("store"),
+        "the working helper went too: {left}"
+    );
+    let r = env.credcheck(&repo, &["--format", "json"]);
+    assert!(
+        !codes(&r, "error").contains(&"CC201".to_owned()) && !r.stdout.contains("CC201"),
+        "{}",
+        r.stdout
+    );
+}

@@ -66,9 +66,21 @@ fn credential_helper_missing(facts: &Facts) -> Vec<Finding> {
                 Program::NotExecutable { path } => (path.display().to_string(), true),
                 _ => continue,
             };
-            let scope = h.source.scope.flag();
             let value = h.display.trim_start_matches('!');
             let first = value.split_whitespace().next().unwrap_or("");
+            // `git config <scope> <the key that set it> … '<pattern for this value>'`, or
+            // nothing when no pattern can be trusted to match only this helper.
+            let edit = |action: &str, with: Option<&str>| -> Option<String> {
+                // The file that set it: `--global` misses includes and the XDG file.
+                let file = h.source.file.as_ref()?;
+                let scope = format!("--file '{}'", file.display());
+                let pattern = value_pattern(&h.display)?;
+                let with = with.map(|w| format!(" '{w}'")).unwrap_or_default();
+                Some(format!("git config {scope} {action} '{}'{with} {pattern}", h.source.key))
+            };
+            let or_words = |cmd: Option<String>, words: String| -> Vec<String> {
+                vec![cmd.unwrap_or_else(|| format!("# {words} (in {})", Location::from(&h.source).describe()))]
+            };
             let (cause, title, cmds): (String, &str, Vec<String>) = if not_exec {
                 (
                     format!("{looked_for} exists but is not executable"),
@@ -79,41 +91,41 @@ fn credential_helper_missing(facts: &Facts) -> Vec<Finding> {
                 (
                     "Git Credential Manager 2.x renamed `manager-core` to `manager`".into(),
                     "use the current helper name",
-                    vec![format!("git config {scope} --replace-all credential.helper manager '^manager-core'")],
+                    or_words(edit("--replace-all", Some("manager")), format!("change `{}` to `manager`", h.display)),
                 )
-            } else if let Some(stripped) = first.strip_prefix("git-credential-") {
+            } else if let Some(stripped) = first
+                .strip_prefix("git-credential-")
+                // A `!` command runs as written: git adds no prefix to it.
+                .filter(|_| !h.display.starts_with('!'))
+            {
                 (
                     format!("git prepends `git-credential-` itself, so it looks for `git-credential-{first}`"),
                     "drop the git-credential- prefix",
-                    vec![format!("git config {scope} --replace-all credential.helper '{stripped}' '^{first}'")],
+                    or_words(edit("--replace-all", Some(stripped)), format!("change `{first}` to `{stripped}`")),
                 )
             } else if matches!(h.kind, HelperKind::Osxkeychain | HelperKind::Wincred)
                 && facts.env.os != "macos"
                 && facts.env.os != "windows"
             {
+                // `cache` only answers after someone typed the credential once: no fix
+                // where nobody can type.
+                let replacement = if facts.env.can_prompt() { "cache --timeout=3600" } else { "store" };
                 (
                     format!("`{first}` is the {} helper; this machine runs {}", if h.kind == HelperKind::Osxkeychain { "macOS" } else { "Windows" }, facts.env.os),
                     "use a helper that exists on this platform",
-                    vec![format!("git config {scope} --replace-all credential.helper 'cache --timeout=3600' '^{first}'")],
+                    or_words(edit("--replace-all", Some(replacement)), format!("replace `{first}` with `{replacement}`")),
                 )
             } else if first.starts_with('/') {
                 (
                     format!("{first} no longer exists (moved or uninstalled)"),
                     "point the helper at the installed program, or remove it",
-                    vec![format!(
-                        "git config {scope} --unset credential.helper '^{}'",
-                        regex_escape(first)
-                    )],
+                    or_words(edit("--unset", None), format!("remove the helper `{}`", h.display)),
                 )
             } else {
                 (
                     format!("{looked_for} is not on PATH nor in git's exec path"),
                     "install the helper, or remove it from the configuration",
-                    vec![format!(
-                        "git config {scope} --unset-all {} '^{}'",
-                        h.source.key,
-                        regex_escape(value.split_whitespace().next().unwrap_or(""))
-                    )],
+                    or_words(edit("--unset-all", None), format!("remove the helper `{}`", h.display)),
                 )
             };
             // Not a refused credential (no `rejects_auth`): kept in the pre-push stage.
@@ -133,16 +145,31 @@ fn credential_helper_missing(facts: &Facts) -> Vec<Finding> {
     out
 }
 
-fn regex_escape(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| {
-            if ".[]()*+?^$|\\".contains(c) {
-                vec!['\\', c]
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
+/// An extended regular expression (git config's value pattern) that matches exactly this
+/// helper's configured value, or `None` when the value as git stores it cannot be told
+/// from what the facts keep: a `!` command is kept only as its first word, and a value
+/// with quotes or backslashes is stored in another spelling than it is read.
+fn value_pattern(display: &str) -> Option<String> {
+    if display.contains(['\\', '"', '\'', '<', '*']) {
+        return None;
+    }
+    let escape = |s: &str| -> String {
+        s.chars()
+            .flat_map(|c| {
+                if ".[]()*+?^$|{}".contains(c) {
+                    vec!['\\', c]
+                } else {
+                    vec![c]
+                }
+            })
+            .collect()
+    };
+    Some(match display.strip_suffix(" …") {
+        // `!cmd …`: the first word, then a blank or the end.
+        Some(head) if head.starts_with('!') => format!("'^{}( |$)'", escape(head)),
+        Some(_) => return None,
+        None => format!("'^{}$'", escape(display)),
+    })
 }
 
 #[cfg(test)]
@@ -169,7 +196,8 @@ mod tests {
             .finding
             .fix
             .as_ref()
-            .is_some_and(|x| x.commands[0].contains("manager '^manager-core'")));
+            .is_some_and(|x| x.commands[0]
+                == "git config --file '/home/u/.gitconfig' --replace-all 'credential.helper' 'manager' '^managercore$'"));
         assert_eq!(
             d[0].finding.message,
             "credential helper `managercore` for remote `origin` (https://bitbucket.org/a/b.git) cannot be run"
@@ -187,6 +215,40 @@ mod tests {
         assert_eq!(severities(&CREDENTIAL_HELPER_MISSING, &f), vec![Warning]);
         let f = with_push_url("https://bitbucket.org/a/b.git");
         assert!(severities(&CREDENTIAL_HELPER_MISSING, &f).is_empty());
+    }
+
+    /// The fix edits the key and file that set the helper, with a pattern that matches
+    /// its value as stored (`!` included), or says it in words when it cannot.
+    #[test]
+    fn fixes_name_the_real_key_and_value() {
+        let mut f = with_push_url("https://example.com/a/b.git");
+        let mut h = helper(
+            HelperKind::Custom,
+            Program::Missing {
+                looked_for: "git-credential-gone".into(),
+            },
+            Answer::No,
+        );
+        h.display = "!git-credential-gone …".into();
+        h.source = source("credential.https://example.com.helper");
+        https_mut(&mut f).helpers.push(h.clone());
+        let d = diagnose(&CREDENTIAL_HELPER_MISSING, &f);
+        assert_eq!(
+            fix_commands(&d[0]),
+            "git config --file '/home/u/.gitconfig' --unset-all 'credential.https://example.com.helper' '^!git-credential-gone( |$)'"
+        );
+        // A value stored in another spelling (backslashes): words, not a command.
+        h.display = "/mnt/c/Program\\ Files/git-credential-manager.exe".into();
+        h.kind = HelperKind::Custom;
+        https_mut(&mut f).helpers = vec![h.clone()];
+        let d = diagnose(&CREDENTIAL_HELPER_MISSING, &f);
+        assert!(fix_commands(&d[0]).starts_with("# remove the helper"), "{}", fix_commands(&d[0]));
+        // Set by `git -c`: no file to edit.
+        h.display = "gone".into();
+        h.source.file = None;
+        https_mut(&mut f).helpers = vec![h];
+        let d = diagnose(&CREDENTIAL_HELPER_MISSING, &f);
+        assert!(fix_commands(&d[0]).starts_with('#'), "{}", fix_commands(&d[0]));
     }
 
     #[test]
