@@ -44,12 +44,31 @@ fn url_embeds_secret(facts: &Facts) -> Vec<Finding> {
             (None, Some(s)) => s,
             _ => continue,
         };
-        let loc = u
-            .configured
-            .as_ref()
-            .map(Location::from)
-            .or_else(|| u.rewrite.as_ref().map(|r| Location::from(&r.source)));
-        let fix = if u.configured.is_some() {
+        // A secret written into `url.<base>.insteadOf`'s base: the remote's own URL is
+        // clean, and setting it again changes nothing.
+        let rewrite = u.rewrite.as_ref().filter(|r| {
+            crate::facts::url::parse(&r.from)
+                .is_ok_and(|p| p.password.is_none() && p.user_secret.is_none())
+        });
+        let loc = match rewrite {
+            Some(r) => Some(Location::from(&r.source)),
+            None => u
+                .configured
+                .as_ref()
+                .map(Location::from)
+                .or_else(|| u.rewrite.as_ref().map(|r| Location::from(&r.source))),
+        };
+        let fix = if let Some(r) = rewrite {
+            let at = match (&r.source.file, r.source.line) {
+                (Some(f), Some(l)) => format!("{}:{l}", f.display()),
+                (Some(f), None) => f.display().to_string(),
+                (None, _) => "git -c / GIT_CONFIG_PARAMETERS".into(),
+            };
+            vec![format!(
+                "# the secret is in the name of the [url \"…\"] section that holds this {} ({at}): rewrite that section without it by editing the file (a command would repeat the secret)",
+                r.kind
+            )]
+        } else if u.configured.is_some() {
             vec![
                 advice::set_url(u, &advice::clean_url(u)),
                 "git push   # enter the token once; your credential helper keeps it".into(),
@@ -73,6 +92,25 @@ mod tests {
     use crate::facts::testing::with_push_url;
     use crate::rules::testing::{diagnose, fix_commands, severities};
     use crate::rules::Severity::*;
+
+    /// The token came from `url.<base>.insteadOf`: setting the remote's URL again would
+    /// change nothing, so the fix points at the section, without repeating the secret.
+    #[test]
+    fn a_secret_from_a_rewrite_is_fixed_where_it_is_written() {
+        let mut f = with_push_url(
+            "https://alice:ghp_0123456789abcdefghijklmnopqrstuvwxyz@github.com/a/b.git",
+        );
+        f.remotes[0].urls[0].rewrite = Some(crate::facts::url::Rewrite {
+            kind: "insteadOf".into(),
+            from: "gh:a/b.git".into(),
+            source: crate::facts::testing::source("url.https://alice:***@github.com/.insteadof"),
+        });
+        let d = diagnose(&URL_EMBEDS_SECRET, &f);
+        let cmds = fix_commands(&d[0]);
+        assert!(!cmds.contains("set-url"), "{cmds}");
+        assert!(cmds.contains("/home/u/.gitconfig:3") && cmds.contains("insteadOf"), "{cmds}");
+        assert!(!format!("{d:?}").contains("0123456789abcdef"));
+    }
 
     #[test]
     fn fires_on_a_token_as_password_without_printing_it() {
