@@ -236,16 +236,28 @@ fn guard_with_hook_and_in_clone_and_reset_reported() {
 fn guard_protocol_edge_cases() {
     let env = Env::new();
     let dir = env.path("");
-    // Not http(s), unknown keys, garbage, empty: nothing on stdout, exit 0.
+    // Not http(s), garbage, empty: nothing on stdout, exit 0.
     for input in [
         &b"protocol=smtp\nhost=mail.example\n\n"[..],
-        b"capability[]=authtype\nwwwauth[]=Basic realm=x\nprotocol=https\nhost=example.test\n\n",
         b"\xff\xfe\x00garbage",
         b"",
     ] {
         let r = env.credcheck_stdin(&dir, &["guard", "get"], input);
         assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.all());
     }
+    // Unknown keys are skipped and the request still read: with no helper and no
+    // terminal nothing can answer for example.test, which is certain for any host.
+    let r = env.credcheck_stdin(
+        &dir,
+        &["guard", "get"],
+        b"capability[]=authtype\nwwwauth[]=Basic realm=x\nprotocol=https\nhost=example.test\n\n",
+    );
+    assert_eq!((r.code, r.stdout.as_str()), (0, "quit=1\n"), "{}", r.all());
+    assert!(
+        r.stderr.contains("CC209") && r.stderr.contains("example.test"),
+        "{}",
+        r.stderr
+    );
     let r = env.credcheck_stdin(
         &dir,
         &["guard", "store"],
