@@ -21,30 +21,23 @@ pub(crate) struct Attributes {
 }
 
 impl Attributes {
-    /// Parses `key=value` lines up to a blank line or the end; unknown keys (`wwwauth[]`,
-    /// `capability[]`…) and malformed lines are ignored.
+    /// Parses git's request with gix's credential-protocol decoder: `key=value` lines up
+    /// to a blank line or the end; unknown keys (`wwwauth[]`, `capability[]`…) are
+    /// ignored. Input git would not send (a line without `=`, a NUL, ill-formed UTF-8)
+    /// yields an empty request, so the guard answers nothing and git carries on.
     pub(crate) fn parse(input: &[u8]) -> Attributes {
-        let mut a = Attributes::default();
-        for line in input.split(|b| *b == b'\n') {
-            let line = String::from_utf8_lossy(line);
-            let line = line.trim_end_matches('\r');
-            if line.is_empty() {
-                break;
-            }
-            let Some((k, v)) = line.split_once('=') else {
-                continue;
-            };
-            let v = Some(v.to_owned());
-            match k {
-                "protocol" => a.protocol = v,
-                "host" => a.host = v,
-                "path" => a.path = v,
-                "username" => a.username = v,
-                "password" => a.password = v,
-                _ => {}
-            }
+        use gix::credentials::protocol::{Context, ContextOptions};
+        let Ok(c) = Context::from_bytes(input, ContextOptions::default()) else {
+            return Attributes::default();
+        };
+        let path = c.path.map(|p| String::from_utf8_lossy(&p).into_owned());
+        Attributes {
+            protocol: c.protocol,
+            host: c.host,
+            path,
+            username: c.username,
+            password: c.password,
         }
-        a
     }
 
     /// The credential of an `erase`: the one the server refused, by shape.
@@ -132,7 +125,7 @@ mod tests {
 
     #[test]
     fn parses_protocol_and_ignores_unknown_keys() {
-        let a = Attributes::parse(b"capability[]=authtype\nprotocol=https\nhost=bitbucket.org\nwwwauth[]=Basic realm=\"x\"\nusername=alice\nnonsense\n\nhost=ignored\n");
+        let a = Attributes::parse(b"capability[]=authtype\nprotocol=https\nhost=bitbucket.org\nwwwauth[]=Basic realm=\"x\"\nusername=alice\n\nhost=ignored\n");
         assert_eq!(a.protocol.as_deref(), Some("https"));
         assert_eq!(a.host.as_deref(), Some("bitbucket.org"));
         assert_eq!(a.username.as_deref(), Some("alice"));
