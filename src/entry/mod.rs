@@ -100,11 +100,14 @@ fn notes(facts: &Facts) -> Vec<String> {
         return out;
     }
     for (u, h) in https {
-        let state = match h.guard {
-            GuardState::Active => "active",
-            GuardState::AfterOtherHelpers => "installed, after other helpers",
-            GuardState::Reset => "NOT active (removed by a later `helper =` reset)",
-            GuardState::NotInstalled => "not installed",
+        let state = match &h.guard {
+            GuardState::Active => "active".to_owned(),
+            GuardState::AfterOtherHelpers => "installed, after other helpers".to_owned(),
+            GuardState::Reset => "NOT active (removed by a later `helper =` reset)".to_owned(),
+            GuardState::NotInstalled => "not installed".to_owned(),
+            GuardState::CannotRun { reason } => {
+                format!("installed but git cannot run it ({reason})")
+            }
         };
         out.push(format!("credential guard for {}: {state}", u.label()));
     }

@@ -96,6 +96,15 @@ fn credential_helper_missing(facts: &Facts) -> Vec<Finding> {
                     "use a helper that exists on this platform",
                     vec![format!("git config {scope} --replace-all credential.helper 'cache --timeout=3600' '^{first}'")],
                 )
+            } else if h.kind == HelperKind::Guard {
+                (
+                    format!("{looked_for} no longer exists (moved or uninstalled)"),
+                    "install the guard again from the git-credcheck you run, or remove it",
+                    vec![
+                        format!("git-credcheck install --guard {scope}   # replaces the old entry"),
+                        format!("git-credcheck uninstall --guard {scope} # or removes it"),
+                    ],
+                )
             } else if first.starts_with('/') {
                 (
                     format!("{first} no longer exists (moved or uninstalled)"),
