@@ -79,6 +79,7 @@ impl Setup {
             unused_suppressions: self.settings.unused_suppressions(facts),
             root: self.repo.as_ref().and_then(|r| r.work_tree.clone()),
             notes: notes(facts),
+            color: render::git_color(&self.git_config),
         }
     }
 }
@@ -134,7 +135,10 @@ pub(crate) fn emit(
     if format == Format::Human && hook {
         let mut err = std::io::stderr().lock();
         let style = Style {
-            color: render::use_color(std::io::IsTerminal::is_terminal(&std::io::stderr())),
+            color: render::use_color(
+                report.color,
+                std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            ),
             quiet: out_args.quiet,
             hook,
         };
@@ -146,7 +150,10 @@ pub(crate) fn emit(
     } else {
         let mut stdout = std::io::stdout().lock();
         let style = Style {
-            color: render::use_color(std::io::IsTerminal::is_terminal(&std::io::stdout())),
+            color: render::use_color(
+                report.color,
+                std::io::IsTerminal::is_terminal(&std::io::stdout()),
+            ),
             quiet: out_args.quiet,
             hook,
         };
