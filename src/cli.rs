@@ -186,7 +186,11 @@ fn man_command(out: &mut Vec<u8>, parent: &str, sub: &clap::Command) {
         }
         return;
     }
-    let page = clap_mangen::Man::new(sub.clone().display_name(name.clone()).bin_name(name.clone()));
+    let page = clap_mangen::Man::new(
+        sub.clone()
+            .display_name(name.clone())
+            .bin_name(name.clone()),
+    );
     out.extend_from_slice(format!(".SS \"{name}\"\n").as_bytes());
     let mut part = Vec::new();
     let _ = page.render_synopsis_section(&mut part);

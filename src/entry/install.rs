@@ -404,47 +404,79 @@ fn guard_helper(me: &SelfName) -> anyhow::Result<String> {
     })
 }
 
-/// Runs `git args…`; its stdout, or why it failed.
-fn git(ctx: &Ctx, args: &[&str]) -> anyhow::Result<String> {
-    let out = crate::process::run(&ctx.git, args, b"", GIT_DEADLINE)
-        .with_context(|| format!("running {}", ctx.git))?;
-    if !out.success() {
-        bail!(
-            "`git {}` failed: {}",
-            args.first().copied().unwrap_or(""),
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
+/// A scratch directory of our own, removed when dropped, where `git config --file` runs
+/// isolated from every configuration file: the user's may be the broken one to repair.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> anyhow::Result<Scratch> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let dir = std::env::temp_dir().join(format!(
+            "git-credcheck-install-{}-{nanos}",
+            std::process::id()
+        ));
+        std::fs::create_dir(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        Ok(Scratch(dir))
     }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+
+    /// Runs `git config --file <file> args…` reading no other configuration; its stdout.
+    fn git_config(&self, ctx: &Ctx, file: &Path, args: &[&str]) -> anyhow::Result<String> {
+        let dir = self
+            .0
+            .to_str()
+            .context("the temporary directory is not UTF-8")?;
+        let file = file
+            .to_str()
+            .with_context(|| format!("{} is not UTF-8", file.display()))?;
+        let mut all = vec!["-C", dir, "config", "--file", file];
+        all.extend_from_slice(args);
+        let out = crate::process::run_with_env(
+            &ctx.git,
+            &all,
+            b"",
+            GIT_DEADLINE,
+            &[
+                ("GIT_CONFIG_NOSYSTEM", "1"),
+                ("GIT_CONFIG_GLOBAL", "/dev/null"),
+                ("GIT_CONFIG_PARAMETERS", ""),
+                ("GIT_CONFIG_COUNT", "0"),
+                ("GIT_CEILING_DIRECTORIES", dir),
+            ],
+        )
+        .with_context(|| format!("running {}", ctx.git))?;
+        if !out.success() {
+            bail!(
+                "`git config` failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// The guard's block, its lines written by `git config` into a scratch file and read back
 /// by git to prove the value survives git's quoting unchanged.
-fn guard_block(ctx: &Ctx, helper: &str) -> anyhow::Result<String> {
-    struct Scratch(PathBuf);
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_file(&self.0);
-        }
-    }
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let scratch = Scratch(std::env::temp_dir().join(format!(
-        "git-credcheck-guard-{}-{nanos}.config",
-        std::process::id()
-    )));
-    let file = scratch.0.to_str().context("the temporary directory is not UTF-8")?;
+fn guard_block(ctx: &Ctx, scratch: &Scratch, helper: &str) -> anyhow::Result<String> {
+    let file = scratch.0.join("guard.config");
     for scheme in ["https", "http"] {
         let key = format!("credential.{scheme}://.helper");
-        git(ctx, &["config", "--file", file, "--add", &key, helper])?;
-        let back = git(ctx, &["config", "--file", file, "--get", &key])?;
+        scratch.git_config(ctx, &file, &["--add", &key, helper])?;
+        let back = scratch.git_config(ctx, &file, &["--get", &key])?;
         if back.strip_suffix('\n') != Some(helper) {
             bail!("git reads the guard's helper value back differently: {back:?}");
         }
     }
-    let body = std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?;
+    let body =
+        std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
     Ok(format!("{GUARD_BEGIN}\n{body}{GUARD_END}\n"))
 }
 
@@ -456,10 +488,9 @@ fn find_block(text: &str) -> Option<std::ops::Range<usize>> {
 }
 
 /// Whether git can read `file` (a configuration file); `None` when it does not exist.
-fn git_reads(ctx: &Ctx, file: &Path) -> Option<bool> {
-    let f = file.to_str()?;
+fn git_reads(ctx: &Ctx, scratch: &Scratch, file: &Path) -> Option<bool> {
     file.exists()
-        .then(|| git(ctx, &["config", "--file", f, "--list"]).is_ok())
+        .then(|| scratch.git_config(ctx, file, &["--list"]).is_ok())
 }
 
 fn install_guard(args: &InstallArgs) -> anyhow::Result<()> {
@@ -467,13 +498,14 @@ fn install_guard(args: &InstallArgs) -> anyhow::Result<()> {
     let file = &target.file;
     let me = SelfName::of_this_process(&target.ctx);
     let helper = guard_helper(&me)?;
-    let block = guard_block(&target.ctx, &helper)?;
+    let scratch = Scratch::new()?;
+    let block = guard_block(&target.ctx, &scratch, &helper)?;
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(e).with_context(|| format!("reading {}", file.display())),
     };
-    let readable_before = git_reads(&target.ctx, file);
+    let readable_before = git_reads(&target.ctx, &scratch, file);
     let (new_text, what) = match find_block(&text) {
         Some(r) if text[r.clone()] == block => {
             eprintln!(
@@ -497,7 +529,7 @@ fn install_guard(args: &InstallArgs) -> anyhow::Result<()> {
         std::fs::create_dir_all(parent)?;
     }
     std::fs::write(file, &new_text).with_context(|| format!("writing {}", file.display()))?;
-    if readable_before != Some(false) && git_reads(&target.ctx, file) == Some(false) {
+    if readable_before != Some(false) && git_reads(&target.ctx, &scratch, file) == Some(false) {
         std::fs::write(file, &text).with_context(|| format!("restoring {}", file.display()))?;
         bail!(
             "git could not read {} with the guard added; restored it",
@@ -508,7 +540,7 @@ fn install_guard(args: &InstallArgs) -> anyhow::Result<()> {
         "git-credcheck: {what} {} (helper `{helper}`)",
         file.display()
     );
-    if readable_before == Some(false) && git_reads(&target.ctx, file) == Some(false) {
+    if readable_before == Some(false) && git_reads(&target.ctx, &scratch, file) == Some(false) {
         eprintln!(
             "git-credcheck: note: git cannot read {} (apart from the guard): `git config --file {} --list` shows where",
             file.display(),
@@ -584,7 +616,9 @@ mod tests {
     #[test]
     fn the_invoked_path_is_kept_unresolved() {
         let dir = tempfile::tempdir().expect("tmp");
-        let real = dir.path().join("Cellar/git-credcheck/0.1.0/bin/git-credcheck");
+        let real = dir
+            .path()
+            .join("Cellar/git-credcheck/0.1.0/bin/git-credcheck");
         crate::facts::testing::executable(&real);
         let link = dir.path().join("bin/git-credcheck");
         std::fs::create_dir_all(link.parent().expect("parent")).expect("mkdir");
@@ -623,7 +657,11 @@ mod tests {
             r#"!'/home/Jane Doe/it'\''s "$x\/git-credcheck' guard"#
         );
         // What the doctor reads back is the same program.
-        for p in ["/a b/git-credcheck", "/it's/git-credcheck", "/$x\\\"/git-credcheck"] {
+        for p in [
+            "/a b/git-credcheck",
+            "/it's/git-credcheck",
+            "/$x\\\"/git-credcheck",
+        ] {
             let v = guard_helper(&at(p)).expect("v");
             assert!(crate::facts::credential::is_guard(&v), "{v}");
             let words = crate::facts::shell::words(v.trim_start_matches('!'));

@@ -224,7 +224,11 @@ mod tests {
         let env = with(&[TERM, ("CLICOLOR_FORCE", "1")]);
         assert!(!color_enabled(choice(&[("color.ui", "never")]), &env, true));
         let env = with(&[TERM, ("NO_COLOR", "1")]);
-        assert!(color_enabled(choice(&[("color.credcheck", "always")]), &env, false));
+        assert!(color_enabled(
+            choice(&[("color.credcheck", "always")]),
+            &env,
+            false
+        ));
     }
 
     #[test]

@@ -18,8 +18,8 @@ mod probe;
 mod store;
 
 pub(crate) use helper::{find_program, is_guard};
-pub(crate) use probe::probe_guards;
 pub(crate) use pattern::pattern_matches;
+pub(crate) use probe::probe_guards;
 #[cfg(test)]
 pub(crate) use store::parse_store_line;
 
@@ -163,7 +163,9 @@ pub(crate) enum GuardState {
     NotInstalled,
     /// In the cascade, but git cannot run it or it does not answer (checked by the doctor
     /// only, by running it: [`probe_guards`]).
-    CannotRun { reason: String },
+    CannotRun {
+        reason: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

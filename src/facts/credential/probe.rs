@@ -74,10 +74,7 @@ fn probe(ctx: &Ctx, value: &str) -> Result<(), String> {
     )
     .map_err(|e| format!("sh cannot be started: {e}"))?;
     if out.timed_out {
-        return Err(format!(
-            "it did not answer within {} s",
-            DEADLINE.as_secs()
-        ));
+        return Err(format!("it did not answer within {} s", DEADLINE.as_secs()));
     }
     if out.status == Some(0) {
         return Ok(());
