@@ -494,3 +494,367 @@ fn colour_follows_git_settings_then_the_environment() {
         .into();
     assert!(r.stdout.contains(ESC), "{}", r.stdout);
 }
+
+/// The fenced `lang` block of docs/ci.md whose first line is `# <file>`.
+fn ci_doc_block(file: &str) -> serde_yaml::Value {
+    let doc = std::fs::read_to_string(crate::util::manifest_dir().join("docs/ci.md"))
+        .expect("docs/ci.md");
+    let block = doc
+        .split("```yaml\n")
+        .skip(1)
+        .filter_map(|b| b.split("\n```").next())
+        .find(|b| b.starts_with(&format!("# {file}\n")))
+        .unwrap_or_else(|| panic!("docs/ci.md has no yaml block for {file}"));
+    serde_yaml::from_str(block).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+const GITHUB_TOKEN: &str = "ghs_Vx7Kp2Lm9Qr4St6Uw8Yz1Ab3Cd5Ef7Gh9Ij0K";
+const PUSH_TOKEN: &str = "github_pat_11ABCDEFG0123456789abc_0123456789abcdefghijABCDEFGHIJ0123456789abcdefghijABCDEFGHIJ0123";
+
+/// A job's shell line as the CI runs it (`bash -e`), with git-credcheck on PATH.
+fn ci_line(env: &Env, repo: &Path, vars: &[(String, String)], line: &str) -> Run {
+    let bin_dir = Path::new(crate::util::BIN).parent().expect("dir");
+    let mut c = env.cmd("bash", repo);
+    c.args(["-e", "-c", line]).env(
+        "PATH",
+        format!(
+            "{}:{}",
+            bin_dir.display(),
+            std::env::var("PATH").unwrap_or_default()
+        ),
+    );
+    for (k, v) in vars {
+        c.env(k, v);
+    }
+    c.output().expect("bash").into()
+}
+
+/// The results of a SARIF log (not its rule table), as text.
+fn sarif_results(sarif: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(sarif).expect("SARIF");
+    v["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r.to_string())
+        .collect()
+}
+
+/// `${{ secrets.NAME }}` as GitHub fills it in.
+fn github_expr(v: &str) -> String {
+    v.replace("${{ secrets.GITHUB_TOKEN }}", GITHUB_TOKEN)
+        .replace("${{ secrets.PUSH_TOKEN }}", PUSH_TOKEN)
+}
+
+/// Runs one job of a GitHub Actions workflow as the runner would, in a checkout of
+/// `acme/app`; `persist` overrides the checkout's `persist-credentials`, `skip` names
+/// steps left out. Returns the exit code of the first failing step (0 if none), the
+/// output of every `run:` step, and the SARIF text the upload step found.
+fn run_github_job(
+    job: &serde_yaml::Value,
+    persist: Option<bool>,
+    skip: Option<&str>,
+) -> (i32, Vec<Run>, String) {
+    use base64::Engine;
+    let env = Env::new();
+    let repo = env.repo("work");
+    env.git_ok(
+        &repo,
+        &["remote", "add", "origin", "https://github.com/acme/app.git"],
+    );
+    let mut vars: Vec<(String, String)> = vec![
+        ("CI".into(), "true".into()),
+        ("GITHUB_ACTIONS".into(), "true".into()),
+    ];
+    if let Some(map) = job["env"].as_mapping() {
+        for (k, v) in map {
+            let (k, v) = (k.as_str().expect("key"), v.as_str().expect("value"));
+            vars.push((k.to_owned(), github_expr(v)));
+        }
+    }
+    let (mut failed, mut runs, mut uploaded) = (0, Vec::new(), String::new());
+    for step in job["steps"].as_sequence().expect("steps") {
+        if skip.is_some_and(|s| step["name"].as_str() == Some(s)) {
+            continue;
+        }
+        let always = step["if"].as_str().is_some_and(|c| c.contains("always()"));
+        if failed != 0 && !always {
+            continue;
+        }
+        let uses = step["uses"].as_str().unwrap_or("");
+        if uses.starts_with("actions/checkout@") {
+            let keep = persist
+                .or_else(|| step["with"]["persist-credentials"].as_bool())
+                .unwrap_or(true);
+            if keep {
+                // What actions/checkout persists (src/git-auth-helper.ts).
+                let basic = base64::engine::general_purpose::STANDARD
+                    .encode(format!("x-access-token:{GITHUB_TOKEN}"));
+                env.git_ok(
+                    &repo,
+                    &[
+                        "config",
+                        "--local",
+                        "http.https://github.com/.extraheader",
+                        &format!("AUTHORIZATION: basic {basic}"),
+                    ],
+                );
+            }
+        } else if uses.starts_with("github/codeql-action/upload-sarif@") {
+            let file = step["with"]["sarif_file"].as_str().expect("sarif_file");
+            uploaded = std::fs::read_to_string(repo.join(file)).expect("the SARIF file exists");
+            let sarif: serde_json::Value = serde_json::from_str(&uploaded).expect("SARIF is JSON");
+            assert_eq!(sarif["version"], "2.1.0");
+            assert!(sarif["runs"][0]["results"].is_array(), "{sarif}");
+        } else if let Some(line) = step["run"].as_str() {
+            if line.starts_with("cargo install") {
+                assert!(line.contains("--locked"), "{line}");
+                continue;
+            }
+            let mut step_vars = vars.clone();
+            if let Some(map) = step["env"].as_mapping() {
+                for (k, v) in map {
+                    step_vars.push((
+                        k.as_str().expect("key").to_owned(),
+                        github_expr(v.as_str().expect("value")),
+                    ));
+                }
+            }
+            let r = ci_line(&env, &repo, &step_vars, line);
+            if r.code != 0 && failed == 0 {
+                failed = r.code;
+            }
+            runs.push(r);
+        } else {
+            panic!("a step the test does not know how to run: {step:?}");
+        }
+    }
+    for r in &runs {
+        crate::util::assert_no_leak(
+            &r.all(),
+            &[GITHUB_TOKEN.to_owned(), PUSH_TOKEN.to_owned()],
+            "CI",
+        );
+    }
+    (failed, runs, uploaded)
+}
+
+#[test]
+fn ci_docs_run_as_written() {
+    // GitHub Actions, the lint job: passes on the default checkout, uploads its SARIF.
+    let lint = ci_doc_block(".github/workflows/credcheck.yml");
+    assert_eq!(lint["permissions"]["security-events"], "write");
+    let job = &lint["jobs"]["credcheck"];
+    let (code, runs, sarif) = run_github_job(job, None, None);
+    assert_eq!(code, 0, "{}", runs.iter().map(Run::all).collect::<String>());
+    assert!(sarif_results(&sarif).is_empty(), "{sarif}");
+    // With `persist-credentials: false` it fails for the right reason, and the upload
+    // still runs (`if: always()`).
+    let (code, runs, sarif) = run_github_job(job, Some(false), None);
+    assert_eq!(code, 1, "{}", runs.iter().map(Run::all).collect::<String>());
+    let results = sarif_results(&sarif);
+    assert!(
+        results.contains("CC209")
+            && results.contains("persist-credentials")
+            && results.contains("GITHUB_TOKEN"),
+        "{results}"
+    );
+    // The release job: its own token through a helper passes; without that step the
+    // stage fails with the message the doc shows.
+    let release = ci_doc_block(".github/workflows/release.yml");
+    let job = &release["jobs"]["release"];
+    let (code, runs, _) = run_github_job(job, None, None);
+    assert_eq!(code, 0, "{}", runs.iter().map(Run::all).collect::<String>());
+    let (code, runs, _) = run_github_job(job, None, Some("the credential this job pushes with"));
+    assert_eq!(code, 1);
+    let out = runs.last().expect("ran").all();
+    let doc = std::fs::read_to_string(crate::util::manifest_dir().join("docs/ci.md"))
+        .expect("docs/ci.md");
+    let shown = doc
+        .split("```console\n")
+        .nth(1)
+        .and_then(|b| b.split("\n```").next())
+        .expect("console block");
+    for line in shown.lines() {
+        assert!(
+            out.lines().any(|l| l == line),
+            "docs/ci.md shows `{line}`, the stage printed:\n{out}"
+        );
+    }
+    // GitLab CI: the runner's checkout (job token in the fetch URL), a masked PUSH_TOKEN.
+    let gitlab = ci_doc_block(".gitlab-ci.yml");
+    let job = &gitlab["credcheck"];
+    let env = Env::new();
+    let repo = env.repo("work");
+    let job_token = "glcbt-64_Zx9Cv7Bn5Mq3Wr1Ty8Ui";
+    env.git_ok(
+        &repo,
+        &[
+            "remote",
+            "add",
+            "origin",
+            &format!("https://gitlab-ci-token:{job_token}@gitlab.com/acme/app.git"),
+        ],
+    );
+    let vars: Vec<(String, String)> = [
+        ("CI", "true"),
+        ("GITLAB_CI", "true"),
+        ("CI_SERVER_HOST", "gitlab.com"),
+        ("CI_PROJECT_PATH", "acme/app"),
+        ("CI_JOB_TOKEN", job_token),
+        ("PUSH_TOKEN", "glpat-Rt6Yu8Io0Pa2Sd4Fg6Hj8K"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    for key in ["before_script", "script"] {
+        for line in job[key].as_sequence().expect(key) {
+            let line = line.as_str().expect("line");
+            if line.starts_with("cargo install") {
+                continue;
+            }
+            let r = ci_line(&env, &repo, &vars, line);
+            assert_eq!(r.code, 0, "{line}: {}", r.all());
+            assert!(!r.all().contains("error["), "{line}: {}", r.all());
+            crate::util::assert_no_leak(&r.all(), &[job_token.to_owned()], "GitLab");
+        }
+    }
+}
+
+/// `rev:` in the pre-commit example and `--tag` in the CI examples name this version's
+/// release tag (`v` + the crate version), the tag every release gets.
+#[test]
+fn documented_revisions_are_this_release() {
+    let tag = format!("v{}", env!("CARGO_PKG_VERSION"));
+    for file in ["README.md", "docs/ci.md"] {
+        let text = std::fs::read_to_string(crate::util::manifest_dir().join(file)).expect(file);
+        for (marker, end) in [("rev: ", '\n'), ("--tag ", ' ')] {
+            for found in text.split(marker).skip(1) {
+                let value = found.split([end, '\n']).next().unwrap_or("");
+                assert_eq!(value, tag, "{file}: `{marker}{value}`");
+            }
+        }
+    }
+}
+
+/// The `sh` blocks of one README section.
+fn readme_sh_blocks(section: &str) -> Vec<String> {
+    let readme =
+        std::fs::read_to_string(crate::util::manifest_dir().join("README.md")).expect("README");
+    let body = readme
+        .split(&format!("\n## {section}\n"))
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .unwrap_or_else(|| panic!("README has no section {section}"));
+    body.split("```sh\n")
+        .skip(1)
+        .filter_map(|b| b.split("\n```").next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The README's install, guard, manual page and CI sections, run as written by a user
+/// whose HOME has a space in it and whose `cargo install` put the binary under it.
+#[test]
+fn readme_sections_run_as_written_with_a_home_containing_a_space() {
+    let mut env = Env::new();
+    let home = env.dir.path().join("Jane Doe");
+    std::fs::rename(&env.home, &home).expect("move home");
+    env.home = home.clone();
+    let bin = home.join(".cargo/bin/git-credcheck");
+    std::fs::create_dir_all(bin.parent().expect("dir")).expect("mkdir");
+    std::fs::copy(crate::util::BIN, &bin).expect("copy");
+    env.set(
+        "PATH",
+        &format!(
+            "{}:{}",
+            bin.parent().expect("dir").display(),
+            std::env::var("PATH").unwrap_or_default()
+        ),
+    );
+    let repo = env.repo("work");
+    let bare = env.bare("remote.git");
+    env.git_ok(
+        &repo,
+        &["remote", "add", "origin", bare.to_str().expect("utf8")],
+    );
+    let sh = |line: &str| -> Run {
+        let pkgdir = env.path("pkg");
+        env.cmd("bash", &repo)
+            .args(["-e", "-c", line])
+            .env("pkgdir", &pkgdir)
+            .output()
+            .expect("bash")
+            .into()
+    };
+    let blocks = readme_sh_blocks("Install routes");
+    let find = |first: &str| {
+        blocks
+            .iter()
+            .find(|b| b.starts_with(first))
+            .unwrap_or_else(|| panic!("README Install routes: no block starting `{first}`"))
+            .lines()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    // The plain hook: install, a push through it, uninstall.
+    let hook = find("git-credcheck install\n");
+    let r = sh(&hook[0]);
+    assert_eq!(r.code, 0, "{}: {}", hook[0], r.all());
+    assert!(repo.join(".git/hooks/pre-push").exists());
+    env.git_ok(&repo, &["push", "origin", "main"]);
+    let r = sh(&hook[1]);
+    assert_eq!(r.code, 0, "{}: {}", hook[1], r.all());
+    assert!(!repo.join(".git/hooks/pre-push").exists());
+    // The guard: git keeps working and runs it; then it is gone.
+    let guard = find("git-credcheck install --guard\n");
+    let r = sh(&guard[0]);
+    assert_eq!(r.code, 0, "{}: {}", guard[0], r.all());
+    assert_eq!(env.git(&repo, &["config", "--list"]).code, 0);
+    let d = env.credcheck(&repo, &["--remote", "https://bitbucket.org/acme/app.git"]);
+    assert!(guard_note(&d).ends_with(": active"), "{}", d.all());
+    let r = sh(&guard[1]);
+    assert_eq!(r.code, 0, "{}: {}", guard[1], r.all());
+    assert!(!std::fs::read_to_string(home.join(".gitconfig"))
+        .expect("gitconfig")
+        .contains("credcheck"));
+    // The manual page `install` placed under the spacey HOME, found by `git help`.
+    assert!(home.join(".local/share/man/man1/git-credcheck.1").exists());
+    if require("man") {
+        let r: Run = env
+            .cmd("git", &repo)
+            .args(["help", "credcheck"])
+            .env("MANPATH", home.join(".local/share/man"))
+            .output()
+            .expect("git help")
+            .into();
+        assert!(r.stdout.contains("COMMANDS"), "{}", r.all());
+    }
+    // What packagers run.
+    for dir in [
+        "usr/share/man/man1",
+        "usr/share/bash-completion/completions",
+        "usr/share/zsh/site-functions",
+        "usr/share/fish/vendor_completions.d",
+    ] {
+        std::fs::create_dir_all(env.path("pkg").join(dir)).expect("mkdir");
+    }
+    for line in find("git-credcheck man >") {
+        let r = sh(&line);
+        assert_eq!(r.code, 0, "{line}: {}", r.all());
+    }
+    assert!(
+        std::fs::read_to_string(env.path("pkg/usr/share/man/man1/git-credcheck.1"))
+            .expect("man page")
+            .contains(".SH COMMANDS")
+    );
+    // The CI lint stage's plain command.
+    let ci = readme_sh_blocks("CI lint stage");
+    let r = sh(ci[0].lines().next().expect("line"));
+    assert_eq!(r.code, 0, "{}", r.all());
+    let sarif: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo.join("credcheck.sarif")).expect("sarif"),
+    )
+    .expect("SARIF");
+    assert_eq!(sarif["version"], "2.1.0");
+}
