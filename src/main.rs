@@ -125,7 +125,17 @@ fn dispatch(cli: &cli::Cli) -> anyhow::Result<bool> {
             Ok(false)
         }
         Some(Command::Init { force }) => entry::install::init(*force).map(|()| false),
+        Some(Command::Man) => print_bytes(&cli::man_page()),
+        Some(Command::Completions { shell }) => print_bytes(&cli::completions(*shell)),
     }
+}
+
+fn print_bytes(bytes: &[u8]) -> anyhow::Result<bool> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(false)
 }
 
 /// A command line clap cannot parse. Run by git as a hook or a credential helper, the

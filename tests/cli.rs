@@ -4,8 +4,9 @@ mod util;
 
 mod cascade;
 mod guard;
-mod hooks;
+pub mod hooks;
 pub mod http;
+mod install;
 mod output;
 mod realconfigs;
 mod robustness;

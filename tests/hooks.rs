@@ -416,3 +416,165 @@ fn workflow_changes_with_a_token_warn_in_the_pre_push_stage() {
         r.stdout
     );
 }
+
+/// A copy of the binary under `dir` (created), for install routes whose path matters.
+pub fn binary_copy(env: &Env, dir: &str) -> PathBuf {
+    let bin = env.path(dir).join("git-credcheck");
+    std::fs::create_dir_all(bin.parent().expect("parent")).expect("mkdir");
+    std::fs::copy(crate::util::BIN, &bin).expect("copy the binary");
+    // Another test thread may fork while the copy's write descriptor is open; until that
+    // child execs, running the copy fails with "Text file busy" (ETXTBSY). Wait it out.
+    for _ in 0..200 {
+        match std::process::Command::new(&bin).arg("--version").output() {
+            Err(e) if e.raw_os_error() == Some(26) => {
+                std::thread::sleep(std::time::Duration::from_millis(10))
+            }
+            Err(e) => panic!("{}: {e}", bin.display()),
+            Ok(_) => break,
+        }
+    }
+    bin
+}
+
+/// PATH without any git-credcheck on it.
+const SYSTEM_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
+
+#[test]
+fn hook_fallback_keeps_every_character_of_the_path() {
+    let env = Env::new();
+    let (repo, bare) = setup(&env);
+    let bin = binary_copy(&env, "it's \"here\" $HOME \\x");
+    let r: Run = env
+        .cmd(bin.to_str().expect("utf8"), &repo)
+        .arg("install")
+        .output()
+        .expect("install")
+        .into();
+    assert_eq!(r.code, 0, "{}", r.all());
+    let hook = std::fs::read_to_string(repo.join(".git/hooks/pre-push")).expect("hook");
+    assert!(
+        hook.contains(r#"fallback='"#)
+            && hook.contains(r#"it'\''s "here" $HOME \x/git-credcheck'"#),
+        "{hook}"
+    );
+    // Nothing on PATH: the shim runs the fallback, which checks and blocks the push.
+    let push = || -> Run {
+        env.cmd("git", &repo)
+            .args(["push", "origin", "main"])
+            .env("PATH", SYSTEM_PATH)
+            .output()
+            .expect("push")
+            .into()
+    };
+    let blocked = exercise(&env, &repo, &bare, &push);
+    assert!(
+        !blocked.stderr.contains("not found on PATH"),
+        "{}",
+        blocked.stderr
+    );
+}
+
+#[test]
+fn usage_errors_in_hook_and_guard_mode_let_git_continue() {
+    let env = Env::new();
+    let (repo, bare) = setup(&env);
+    // Each tool failure: exit 0 and one line that says the push was not checked.
+    for (args, what) in [
+        (&["hook", "pre-push"][..], "push not checked"),
+        (&["hook", "pre-push", "origin"][..], "push not checked"),
+        (
+            &["hook", "pre-push", "origin", "url", "--no-such-flag"][..],
+            "push not checked",
+        ),
+        (&["hook", "no-such-hook"][..], "push not checked"),
+        (&["hook"][..], "push not checked"),
+        (&["guard"][..], "ignored"),
+        (&["guard", "get", "extra"][..], "ignored"),
+    ] {
+        let r = env.credcheck_stdin(&repo, args, b"");
+        assert_eq!(r.code, 0, "{args:?}: {}", r.all());
+        assert_eq!(r.stdout, "", "{args:?}");
+        let lines: Vec<_> = r.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{args:?}: one line, got {}", r.stderr);
+        assert!(
+            lines[0].starts_with("git-credcheck ") && lines[0].ends_with(what),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    // Outside hook mode a usage error is an error (exit 2) with clap's usage.
+    let r = env.credcheck(&repo, &["explain"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("Usage:"), "{}", r.stderr);
+    // A real push through a hook whose command line is wrong goes through.
+    env.script(
+        "work/.git/hooks/pre-push",
+        &format!("exec '{}' hook pre-push --bogus", crate::util::BIN),
+    );
+    let r = env.git(&repo, &["push", "origin", "main"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.stderr.contains("push not checked"), "{}", r.stderr);
+    assert!(remote_head(&env, &bare).is_some());
+}
+
+#[test]
+fn chain_refuses_to_rename_a_tracked_hook() {
+    let env = Env::new();
+    let (repo, _bare) = setup(&env);
+    env.git_ok(&repo, &["config", "core.hooksPath", ".githooks"]);
+    env.script("work/.githooks/pre-push", "exit 0");
+    env.git_ok(&repo, &["add", ".githooks/pre-push"]);
+    env.git_ok(&repo, &["commit", "-qm", "team hook"]);
+    let r = env.credcheck(&repo, &["install", "--chain"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("tracked by git"), "{}", r.stderr);
+    assert!(repo.join(".githooks/pre-push").exists());
+    assert_eq!(env.git_ok(&repo, &["status", "--porcelain"]), "");
+}
+
+/// husky 9 (from npm; .ci/run installs it): `core.hooksPath=.husky/_`, where every hook is
+/// `. "$(dirname "$0")/h"` and `h` runs `.husky/$(basename "$0")`. `install --chain` over
+/// it keeps the user's `.husky/pre-push` running, with git's argv and stdin.
+#[test]
+fn chain_over_husky_keeps_the_users_husky_hook() {
+    if !crate::util::require("husky") {
+        return;
+    }
+    let env = Env::new();
+    let (repo, bare) = setup(&env);
+    let r: Run = env.cmd("husky", &repo).output().expect("husky runs").into();
+    assert_eq!(r.code, 0, "husky: {}", r.all());
+    assert_eq!(
+        env.git_ok(&repo, &["config", "core.hooksPath"]).trim(),
+        ".husky/_"
+    );
+    let marker = env.path("husky-hook-ran");
+    std::fs::write(
+        repo.join(".husky/pre-push"),
+        format!(
+            "echo \"args: $1 $2\" > '{m}'\ncat >> '{m}'\n",
+            m = marker.display()
+        ),
+    )
+    .expect("user's husky hook");
+    let r = env.credcheck(&repo, &["install"]);
+    assert_eq!(r.code, 2, "a husky hook is foreign: {}", r.all());
+    let r = env.credcheck(&repo, &["install", "--chain"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.stderr.contains("husky rewrites"), "{}", r.stderr);
+    exercise(&env, &repo, &bare, &|| {
+        env.git(&repo, &["push", "origin", "main"])
+    });
+    let ran = std::fs::read_to_string(&marker).expect("the user's .husky/pre-push ran");
+    assert!(
+        ran.starts_with("args: origin ") && ran.contains("refs/heads/main"),
+        "{ran}"
+    );
+    // Uninstall gives husky its own hook back, and the user's hook still runs.
+    let r = env.credcheck(&repo, &["uninstall"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    std::fs::remove_file(&marker).expect("rm");
+    env.git_ok(&repo, &["config", "--unset-all", "remote.origin.pushurl"]);
+    env.git_ok(&repo, &["push", "origin", "main"]);
+    assert!(marker.exists(), "the user's husky hook stopped running");
+}

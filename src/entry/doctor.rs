@@ -29,7 +29,9 @@ pub(crate) fn run(args: &DoctorArgs) -> anyhow::Result<bool> {
         }
         None => setup.git_config.remote_names(),
     };
-    let facts = setup.facts(Stage::Doctor, remotes, None);
+    let mut facts = setup.facts(Stage::Doctor, remotes, None);
+    // "guard: active" must mean git can run it: the doctor runs it once (issue 14).
+    crate::facts::credential::probe_guards(&setup.ctx, &setup.git_config, &mut facts);
     let report = setup.report(&facts);
     emit(&args.output, &facts, &report, false)
 }

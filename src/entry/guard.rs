@@ -63,6 +63,7 @@ fn get(a: &Attributes, today: Option<&str>) -> anyhow::Result<()> {
         return Ok(());
     }
     show(
+        &setup,
         diagnostics,
         Some("git-credcheck guard: stopped git before it sent a credential that will be refused"),
         Some("git-credcheck guard: fix the above, or bypass once with `git -c credential.helper= -c credential.helper=<your helper> push`"),
@@ -74,7 +75,12 @@ fn get(a: &Attributes, today: Option<&str>) -> anyhow::Result<()> {
 
 /// Renders diagnostics on stderr between an optional first and last line. The verdict
 /// does not depend on stderr: a closed one loses the words, not the answer.
-fn show(diagnostics: Vec<crate::rules::Diagnostic>, first: Option<&str>, last: Option<&str>) {
+fn show(
+    setup: &Setup,
+    diagnostics: Vec<crate::rules::Diagnostic>,
+    first: Option<&str>,
+    last: Option<&str>,
+) {
     if diagnostics.is_empty() {
         return;
     }
@@ -83,6 +89,7 @@ fn show(diagnostics: Vec<crate::rules::Diagnostic>, first: Option<&str>, last: O
         unused_suppressions: Vec::new(),
         root: None,
         notes: Vec::new(),
+        color: render::git_color(&setup.git_config),
     };
     let _ = (|| -> std::io::Result<()> {
         let mut err = std::io::stderr().lock();
@@ -90,7 +97,10 @@ fn show(diagnostics: Vec<crate::rules::Diagnostic>, first: Option<&str>, last: O
             writeln!(err, "{line}")?;
         }
         let style = Style {
-            color: render::use_color(std::io::IsTerminal::is_terminal(&std::io::stderr())),
+            color: render::use_color(
+                report.color,
+                std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            ),
             quiet: false,
             hook: false,
         };
@@ -113,7 +123,7 @@ fn erase(a: &Attributes, today: Option<&str>) -> anyhow::Result<()> {
         .into_iter()
         .filter(|d| std::ptr::eq(d.rule, &crate::rules::stored::CREDENTIAL_REJECTED))
         .collect();
-    show(diagnostics, None, None);
+    show(&setup, diagnostics, None, None);
     Ok(())
 }
 

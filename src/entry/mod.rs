@@ -6,6 +6,7 @@ pub(crate) mod doctor;
 pub(crate) mod guard;
 pub(crate) mod hook;
 pub(crate) mod install;
+mod install_guard;
 
 use crate::cli::OutputArgs;
 use crate::date::Date;
@@ -80,6 +81,7 @@ impl Setup {
             unused_suppressions: self.settings.unused_suppressions(facts),
             root: self.repo.as_ref().and_then(|r| r.work_tree.clone()),
             notes: notes(facts),
+            color: render::git_color(&self.git_config),
         }
     }
 }
@@ -101,11 +103,14 @@ fn notes(facts: &Facts) -> Vec<String> {
         return out;
     }
     for (u, h) in https {
-        let state = match h.guard {
-            GuardState::Active => "active",
-            GuardState::AfterOtherHelpers => "installed, after other helpers",
-            GuardState::Reset => "NOT active (removed by a later `helper =` reset)",
-            GuardState::NotInstalled => "not installed",
+        let state = match &h.guard {
+            GuardState::Active => "active".to_owned(),
+            GuardState::AfterOtherHelpers => "installed, after other helpers".to_owned(),
+            GuardState::Reset => "NOT active (removed by a later `helper =` reset)".to_owned(),
+            GuardState::NotInstalled => "not installed".to_owned(),
+            GuardState::CannotRun { reason } => {
+                format!("installed but git cannot run it ({reason})")
+            }
         };
         out.push(format!("credential guard for {}: {state}", u.label()));
     }
@@ -132,7 +137,10 @@ pub(crate) fn emit(
     if format == Format::Human && hook {
         let mut err = std::io::stderr().lock();
         let style = Style {
-            color: render::use_color(std::io::IsTerminal::is_terminal(&std::io::stderr())),
+            color: render::use_color(
+                report.color,
+                std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            ),
             quiet: out_args.quiet,
             hook,
         };
@@ -144,7 +152,10 @@ pub(crate) fn emit(
     } else {
         let mut stdout = std::io::stdout().lock();
         let style = Style {
-            color: render::use_color(std::io::IsTerminal::is_terminal(&std::io::stdout())),
+            color: render::use_color(
+                report.color,
+                std::io::IsTerminal::is_terminal(&std::io::stdout()),
+            ),
             quiet: out_args.quiet,
             hook,
         };

@@ -13,6 +13,7 @@
 mod azure_devops;
 mod bitbucket_cloud;
 mod bitbucket_datacenter;
+pub(crate) mod ci;
 mod codecommit;
 mod gitea;
 mod github;

@@ -98,6 +98,7 @@ mod tests {
             unused_suppressions: Vec::new(),
             root: None,
             notes: Vec::new(),
+            color: crate::render::ColorChoice::Auto,
         }
     }
 

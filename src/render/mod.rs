@@ -27,6 +27,9 @@ pub(crate) struct Report {
     pub root: Option<PathBuf>,
     /// Short notes for people (guard status…), not findings.
     pub notes: Vec<String>,
+    /// git's colour setting for this command ([`git_color`]); `Auto` leaves it to the
+    /// environment and the terminal.
+    pub color: ColorChoice,
 }
 
 impl Report {
@@ -61,11 +64,33 @@ pub(crate) fn render(
     }
 }
 
-/// Whether human output written to a stream is coloured, from the process environment,
-/// with no colour setting of our own or git's. Callers pass whether that stream (stdout or
-/// stderr, whichever the report goes to) is a terminal.
-pub(crate) fn use_color(is_terminal: bool) -> bool {
-    color_enabled(ColorChoice::Auto, &|k| std::env::var_os(k), is_terminal)
+/// Whether human output written to a stream is coloured: `configured` is git's setting
+/// ([`git_color`]), then the process environment. Callers pass whether that stream
+/// (stdout or stderr, whichever the report goes to) is a terminal.
+pub(crate) fn use_color(configured: ColorChoice, is_terminal: bool) -> bool {
+    color_enabled(configured, &|k| std::env::var_os(k), is_terminal)
+}
+
+/// git's colour setting for this command, as a git subcommand follows it: the more
+/// specific `color.credcheck` wins over `color.ui` (each last-one-wins). Values as git's
+/// `git_config_colorbool()` reads them: `always`; `never` or a false boolean; `auto` or a
+/// true boolean (a bare `ui` key is true). Unset, or a value git would reject, is `Auto`.
+pub(crate) fn git_color(config: &crate::facts::gitconfig::Config) -> ColorChoice {
+    ["credcheck", "ui"]
+        .iter()
+        .find_map(|name| config.last("color", name))
+        .map_or(ColorChoice::Auto, |e| colorbool(e.value.as_deref()))
+}
+
+fn colorbool(value: Option<&str>) -> ColorChoice {
+    let Some(v) = value.map(|v| v.trim().to_ascii_lowercase()) else {
+        return ColorChoice::Auto;
+    };
+    match v.as_str() {
+        "always" => ColorChoice::Always,
+        "never" | "false" | "no" | "off" | "0" | "" => ColorChoice::Never,
+        _ => ColorChoice::Auto,
+    }
 }
 
 /// Whether to colour, in this order:
@@ -167,6 +192,43 @@ mod tests {
         assert!(!auto(&[], true));
         assert!(auto(&[("CLICOLOR", "1")], true));
         assert!(auto(&[("CI", "true")], true));
+    }
+
+    #[test]
+    fn git_colour_settings_the_more_specific_wins() {
+        use crate::facts::testing::config;
+        let choice = |pairs: &[(&str, &str)]| git_color(&config(pairs));
+        assert_eq!(choice(&[]), ColorChoice::Auto);
+        assert_eq!(choice(&[("color.ui", "never")]), ColorChoice::Never);
+        assert_eq!(choice(&[("color.ui", "false")]), ColorChoice::Never);
+        assert_eq!(choice(&[("color.ui", "Always")]), ColorChoice::Always);
+        assert_eq!(choice(&[("color.ui", "true")]), ColorChoice::Auto);
+        assert_eq!(choice(&[("color.ui", "auto")]), ColorChoice::Auto);
+        assert_eq!(
+            choice(&[("color.ui", "always"), ("color.ui", "never")]),
+            ColorChoice::Never
+        );
+        assert_eq!(
+            choice(&[("color.credcheck", "never"), ("color.ui", "always")]),
+            ColorChoice::Never
+        );
+        assert_eq!(
+            choice(&[("color.ui", "never"), ("color.credcheck", "always")]),
+            ColorChoice::Always
+        );
+        assert_eq!(
+            choice(&[("color.ui", "never"), ("color.credcheck", "auto")]),
+            ColorChoice::Auto
+        );
+        // git's `never` wins over CLICOLOR_FORCE, its `always` over NO_COLOR.
+        let env = with(&[TERM, ("CLICOLOR_FORCE", "1")]);
+        assert!(!color_enabled(choice(&[("color.ui", "never")]), &env, true));
+        let env = with(&[TERM, ("NO_COLOR", "1")]);
+        assert!(color_enabled(
+            choice(&[("color.credcheck", "always")]),
+            &env,
+            false
+        ));
     }
 
     #[test]

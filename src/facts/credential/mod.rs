@@ -14,10 +14,12 @@
 mod helper;
 mod http;
 mod pattern;
+mod probe;
 mod store;
 
 pub(crate) use helper::{find_program, is_guard};
 pub(crate) use pattern::pattern_matches;
+pub(crate) use probe::probe_guards;
 #[cfg(test)]
 pub(crate) use store::parse_store_line;
 
@@ -149,7 +151,7 @@ pub(crate) struct Askpass {
     pub program: Program,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub(crate) enum GuardState {
     /// The guard is in the cascade before every helper that can answer.
@@ -159,6 +161,11 @@ pub(crate) enum GuardState {
     /// A guard entry exists in the configuration but a later empty `helper =` reset removed it.
     Reset,
     NotInstalled,
+    /// In the cascade, but git cannot run it or it does not answer (checked by the doctor
+    /// only, by running it: [`probe_guards`]).
+    CannotRun {
+        reason: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -115,6 +115,16 @@ fn credential_helper_missing(facts: &Facts) -> Vec<Finding> {
                     "use a helper that exists on this platform",
                     or_words(edit("--replace-all", Some(replacement)), format!("replace `{first}` with `{replacement}`")),
                 )
+            } else if h.kind == HelperKind::Guard {
+                let scope = h.source.scope.flag();
+                (
+                    format!("{looked_for} no longer exists (moved or uninstalled)"),
+                    "install the guard again from the git-credcheck you run, or remove it",
+                    vec![
+                        format!("git-credcheck install --guard {scope}   # replaces the old entry"),
+                        format!("git-credcheck uninstall --guard {scope} # or removes it"),
+                    ],
+                )
             } else if first.starts_with('/') {
                 (
                     format!("{first} no longer exists (moved or uninstalled)"),

@@ -26,6 +26,9 @@ declare_rule! {
     /// ## Fix
     /// Give the job a credential (a helper that reads a token from the environment, or
     /// `http.extraHeader`), or switch the remote to SSH when a deploy key is installed.
+    /// In a known CI the fix names that CI's own way: its job token where the CI's forge
+    /// takes it for a push (and how the checkout keeps it), else how a job passes a
+    /// secret of its own to a step.
     ///
     /// ## When it is silent
     /// - When git can prompt: there is a terminal and `GIT_TERMINAL_PROMPT` is not `0`.
@@ -104,8 +107,24 @@ fn credential_source_missing(facts: &Facts) -> Vec<Finding> {
             fix.push(advice::set_url(u, ssh_url));
             "switch the remote to SSH"
         } else if facts.env.ci.is_some() {
-            fix.push(format!("git config --global credential.{}://{host}.helper '!f() {{ echo username=<user>; echo \"password=$YOUR_TOKEN_VARIABLE\"; }}; f'", u.url.scheme_text));
-            "supply a credential from the job's secrets"
+            let helper = |user: &str, var: &str| format!("git config --global credential.{}://{host}.helper '!f() {{ echo username={user}; echo \"password=${var}\"; }}; f'", u.url.scheme_text);
+            let ci = facts.env.ci.as_deref().and_then(crate::provider::ci::by_marker);
+            match ci.map(|ci| (ci, ci.job_token_for(u.provider))) {
+                Some((ci, Some(token))) => {
+                    fix.push(format!("# {}: {}", ci.name, token.how));
+                    fix.push(helper(token.username, token.variable));
+                    "give git the job's own token"
+                }
+                Some((ci, None)) => {
+                    fix.push(format!("# {}: put a token that can push in {}", ci.name, ci.secret));
+                    fix.push(helper("<user>", "PUSH_TOKEN"));
+                    "supply a credential from the job's secrets"
+                }
+                None => {
+                    fix.push(helper("<user>", "YOUR_TOKEN_VARIABLE"));
+                    "supply a credential from the job's secrets"
+                }
+            }
         } else {
             // Not `cache`: it can only answer after someone typed the credential.
             fix.push("git config --global credential.helper store".into());
@@ -153,6 +172,30 @@ mod tests {
         let mut f = with_store("https://bitbucket.org/a/b.git", Some("alice"), ATATT);
         f.env.tty = false;
         assert!(severities(&CREDENTIAL_SOURCE_MISSING, &f).is_empty());
+    }
+
+    #[test]
+    fn the_fix_names_the_ci_s_own_token() {
+        let fix = |url: &str, ci: &str| {
+            let mut f = with_push_url(url);
+            f.env.tty = false;
+            f.env.ci = Some(ci.into());
+            let d = diagnose(&CREDENTIAL_SOURCE_MISSING, &f);
+            let fix = d[0].finding.fix.clone().expect("fix");
+            (fix.title, fix.commands.join("\n"))
+        };
+        let (title, cmds) = fix("https://github.com/a/b.git", "GITHUB_ACTIONS");
+        assert_eq!(title, "give git the job's own token");
+        assert!(cmds.contains("persist-credentials: false"), "{cmds}");
+        assert!(cmds.contains("username=x-access-token; echo \"password=$GITHUB_TOKEN\""), "{cmds}");
+        // GitHub's token is for GitHub: another forge needs a secret of the job's.
+        let (title, cmds) = fix("https://bitbucket.org/a/b.git", "GITHUB_ACTIONS");
+        assert_eq!(title, "supply a credential from the job's secrets");
+        assert!(cmds.contains("secrets.PUSH_TOKEN") && cmds.contains("$PUSH_TOKEN"), "{cmds}");
+        let (_, cmds) = fix("https://gitlab.com/a/b.git", "GITLAB_CI");
+        assert!(cmds.contains("username=gitlab-ci-token") && cmds.contains("Allow Git push requests"), "{cmds}");
+        let (_, cmds) = fix("https://bitbucket.org/a/b.git", "CI");
+        assert!(cmds.contains("$YOUR_TOKEN_VARIABLE"), "{cmds}");
     }
 
     #[test]

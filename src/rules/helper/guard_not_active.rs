@@ -1,6 +1,6 @@
 //! CC212 `guard-not-active`.
 
-use crate::facts::credential::GuardState;
+use crate::facts::credential::{GuardState, HelperKind, Program};
 use crate::facts::{Facts, Stage};
 use crate::rules::support::https_urls;
 use crate::rules::{declare_rule, Finding, Location};
@@ -9,7 +9,9 @@ declare_rule! {
     /// ## What it does
     /// Checks for a git-credcheck guard that is installed but not reached in the helper
     /// cascade of an HTTPS push URL: a later `credential.<url>.helper =` reset (as `gh auth setup-git`
-    /// writes) silently removes it, and a helper before it may answer first.
+    /// writes) silently removes it, and a helper before it may answer first. The doctor
+    /// also runs the installed guard once, as git would, with an empty request: a guard
+    /// git cannot run (or that does not answer) is installed but not active.
     ///
     /// ## Why is this bad?
     /// Without the guard a doomed credential is sent and the user gets only the server's
@@ -32,6 +34,8 @@ declare_rule! {
     ///   helper that can answer.
     /// - For SSH push URLs, which use no credential helper.
     /// - Inside the guard itself: git has just reached it.
+    /// - When the guard's program cannot be found at all: `credential-helper-missing`
+    ///   (CC201) reports that cause.
     ///
     /// ## References
     /// - [gitcredentials(7)](https://git-scm.com/docs/gitcredentials)
@@ -45,7 +49,7 @@ fn guard_not_active(facts: &Facts) -> Vec<Finding> {
         return out;
     }
     for (u, https) in https_urls(facts) {
-        let f = match https.guard {
+        let f = match &https.guard {
             GuardState::Reset => Finding::at(u, format!("the credential guard is not active for {}", u.label()))
                 .location(https.reset.as_ref().map(Location::from))
                 .cause("a later empty `helper =` reset removes it from the cascade for this URL")
@@ -59,6 +63,21 @@ fn guard_not_active(facts: &Facts) -> Vec<Finding> {
                     .cause("a helper before it may answer, so the guard never sees the credential")
                     .fix("put the guard first", vec!["git-credcheck uninstall --guard --global".into(), "git-credcheck install --guard --global".into()])
                     .likely()
+            }
+            GuardState::CannotRun { reason } => {
+                let Some(h) = https.helpers.iter().find(|h| h.kind == HelperKind::Guard) else {
+                    continue;
+                };
+                if matches!(h.program, Program::Missing { .. } | Program::NotExecutable { .. }) {
+                    continue;
+                }
+                Finding::at(u, format!("the credential guard is installed but git cannot run it for {}", u.label()))
+                    .location(Location::from(&h.source))
+                    .cause(format!("git runs `{} get` through sh: {reason}", h.display))
+                    .fix(
+                        "install the guard again from the git-credcheck you run",
+                        vec![format!("git-credcheck install --guard {}", h.source.scope.flag())],
+                    )
             }
             _ => continue,
         };
@@ -95,6 +114,33 @@ mod tests {
             d[0].finding.message,
             "the credential guard runs after helper `store` for remote `origin` (https://github.com/a/b.git)"
         );
+    }
+
+    #[test]
+    fn guard_that_git_cannot_run() {
+        let mut f = with_push_url("https://github.com/a/b.git");
+        let guard = helper(
+            HelperKind::Guard,
+            Program::Found {
+                path: "/opt/a b/git-credcheck".into(),
+            },
+            crate::facts::credential::Answer::No,
+        );
+        https_mut(&mut f).helpers.push(guard);
+        https_mut(&mut f).guard = GuardState::CannotRun {
+            reason: "running it ends with status 127".into(),
+        };
+        let d = diagnose(&GUARD_NOT_ACTIVE, &f);
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].finding.message,
+            "the credential guard is installed but git cannot run it for remote `origin` (https://github.com/a/b.git)"
+        );
+        // A guard whose program is gone is CC201's.
+        https_mut(&mut f).helpers[0].program = Program::Missing {
+            looked_for: "/opt/git-credcheck".into(),
+        };
+        assert!(severities(&GUARD_NOT_ACTIVE, &f).is_empty());
     }
 
     #[test]
