@@ -7,5 +7,6 @@ mod guard;
 mod hooks;
 pub mod http;
 mod output;
+mod predict;
 mod robustness;
 mod ssh;
