@@ -100,9 +100,9 @@ fn placeholder_credential(facts: &Facts) -> Vec<Finding> {
 /// A placeholder user name the provider would judge (not a label CC204 reports).
 fn placeholder_user(u: &PushUrl, secret: &Shape, user: &str) -> bool {
     crate::secret::is_placeholder_user(user)
-        && !u
+        && u
             .provider
-            .is_some_and(|p| p.info().username_needed(secret.kind, user).is_some())
+            .is_none_or(|p| p.info().username_needed(secret.kind, user).is_none())
 }
 
 fn placeholder_cause(variable: Option<&str>) -> String {

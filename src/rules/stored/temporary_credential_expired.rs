@@ -43,7 +43,8 @@ declare_rule! {
     /// - For a short-lived token without a date that is not kept in a file: a variable set
     ///   by the CI job, a header `actions/checkout` writes for the job.
     /// - For a CodeCommit copy held before the AWS helper in the cascade:
-    ///   `codecommit-helper-shadowed` (CC208) reports that.
+    ///   `codecommit-helper-shadowed` (CC208) reports that; for another provider's token,
+    ///   `token-for-other-provider` (CC206).
     /// - In the pre-push stage, for the URL git has just authenticated to.
     ///
     /// ## References
@@ -59,6 +60,12 @@ fn temporary_credential_expired(facts: &Facts) -> Vec<Finding> {
     for (u, https) in https_urls(facts) {
         for c in candidates(&facts.env, u, https) {
             let Some(secret) = c.secret else { continue };
+            // Another provider's token is refused anyway: `token-for-other-provider` (CC206).
+            if let (Some(issuer), Some(served)) = (secret.provider, u.provider) {
+                if issuer.family() != served.family() {
+                    continue;
+                }
+            }
             let life = secret
                 .provider
                 .or(u.provider)
@@ -234,6 +241,9 @@ mod tests {
         let mut f = with_push_url("https://github.com/a/b.git");
         https_mut(&mut f).helpers.push(helper(HelperKind::Gh, Program::Found { path: "/usr/bin/gh".into() }, Answer::Maybe));
         f.env.cli_tokens = vec![cli_token("GITHUB_TOKEN", GHS)];
+        assert!(severities(&TEMPORARY_CREDENTIAL_EXPIRED, &f).is_empty());
+        // Another provider's short-lived token is CC206's.
+        let f = with_store("https://gitlab.com/a/b.git", Some("x-access-token"), GHS);
         assert!(severities(&TEMPORARY_CREDENTIAL_EXPIRED, &f).is_empty());
         // A personal access token has no short lifetime.
         let f = with_store("https://github.com/a/b.git", Some("alice"), crate::rules::support::samples::GHP);
