@@ -8,6 +8,7 @@ pub mod hooks;
 pub mod http;
 mod install;
 mod output;
+mod predict;
 mod realconfigs;
 mod robustness;
 mod ssh;

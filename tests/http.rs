@@ -397,7 +397,7 @@ pub fn setups() -> Vec<(&'static str, &'static str, Setup, &'static str)> {
             "askpass missing",
             BB,
             |c| c.git(&["config", "--global", "core.askPass", "/opt/gone/askpass"]),
-            "CC209",
+            "CC218",
         ),
         // Healthy setups.
         ("api token", BB, |c| c.store("alice", ATATT), ""),

@@ -3,7 +3,9 @@
 //!
 //! git has authenticated to `<url>` before it runs the hook, so rules that predict a
 //! rejected credential stay silent for that URL; the hook checks every other push URL of
-//! the remote (git connects to each in turn) and what fails after the connection.
+//! the remote (git connects to each in turn) and what fails after the connection. A push
+//! that will work prints nothing: only errors and warnings that must be acted on now
+//! are said here ([`Setup::hook_report`]); the rest is for the doctor.
 
 use super::{emit, Setup};
 use crate::cli::OutputArgs;
@@ -51,7 +53,7 @@ pub(crate) fn pre_push(remote: &str, url: &str, output: &OutputArgs) -> anyhow::
         super::say(format_args!("git-credcheck: ignoring {malformed} malformed pre-push input line(s) (first: line {first_bad})"));
     }
     facts.pushed = Some(range(&setup, remote, count, &updates, &dirs));
-    let report = setup.report(&facts);
+    let report = setup.hook_report(&facts);
     emit(output, &facts, &report, true)
 }
 
@@ -92,7 +94,7 @@ pub(crate) fn pre_commit(output: &OutputArgs) -> anyhow::Result<bool> {
             let setup = Setup::new(output.today.as_deref())?;
             let remote = crate::facts::default_push_remote(&setup.git_config, setup.repo.as_ref());
             let facts = setup.facts(Stage::PreCommit, vec![remote], None);
-            let report = setup.report(&facts);
+            let report = setup.hook_report(&facts);
             emit(output, &facts, &report, true)
         }
     }
@@ -109,6 +111,6 @@ fn run(
     let mut facts = setup.facts(stage, vec![remote.to_owned()], url);
     let dirs = pushed::guarded_dirs(&facts);
     facts.pushed = Some(range(&setup, remote, updates.len(), &updates, &dirs));
-    let report = setup.report(&facts);
+    let report = setup.hook_report(&facts);
     emit(output, &facts, &report, true)
 }

@@ -75,6 +75,21 @@ impl Setup {
         }
     }
 
+    /// The report of a hook run (pre-push, pre-commit): on a push git is carrying out,
+    /// only what the user must act on now. Errors, and warnings that predict a refusal or
+    /// that must be acted on before the next push ([`Finding::urgent`]); information,
+    /// other warnings, notes (guard status) and unused suppressions are for the doctor.
+    /// A healthy push prints nothing.
+    ///
+    /// [`Finding::urgent`]: crate::rules::Finding::urgent
+    pub(crate) fn hook_report(&self, facts: &Facts) -> Report {
+        let mut report = self.report(facts);
+        report.diagnostics.retain(speaks_during_a_push);
+        report.notes.clear();
+        report.unused_suppressions.clear();
+        report
+    }
+
     pub(crate) fn report(&self, facts: &Facts) -> Report {
         Report {
             diagnostics: crate::rules::run(facts, &self.settings),
@@ -86,7 +101,17 @@ impl Setup {
     }
 }
 
-/// Guard status per HTTPS push URL, for people.
+/// Whether a diagnostic is said while git pushes (see [`Setup::hook_report`]).
+fn speaks_during_a_push(d: &crate::rules::Diagnostic) -> bool {
+    use crate::rules::Severity;
+    match d.severity {
+        Severity::Error => true,
+        Severity::Warning => d.finding.rejects_auth || d.finding.urgent,
+        Severity::Info => false,
+    }
+}
+
+/// Guard status per HTTPS push URL, for people (the doctor's notes).
 fn notes(facts: &Facts) -> Vec<String> {
     use crate::facts::credential::GuardState;
     let mut out = Vec::new();

@@ -1,5 +1,6 @@
 //! The process environment, read once and reduced to what decides an outcome (CI,
-//! prompts, tokens by shape, the ssh agent). Rules see it only through [`Env`].
+//! prompts, tokens by shape, the ssh agent, the desktop session Git Credential Manager's
+//! stores need). Rules see it only through [`Env`]; a token is kept by shape only.
 
 use super::{gitconfig, ssh};
 use crate::secret::Shape;
@@ -15,10 +16,22 @@ pub(crate) struct Env {
     pub terminal_prompt_disabled: bool,
     /// `/dev/tty` can be opened: someone could answer git's prompt.
     pub tty: bool,
-    /// `GH_TOKEN` / `GITHUB_TOKEN` (read by gh's helper), by shape.
-    pub gh_token: Option<Shape>,
-    /// `GITLAB_TOKEN` (read by glab's helper), by shape.
-    pub gitlab_token: Option<Shape>,
+    /// The token variables a CLI credential helper reads (`GH_TOKEN`, `GITLAB_TOKEN`…, as
+    /// the provider tables list them) that are set and not empty, by shape.
+    #[serde(default)]
+    pub cli_tokens: Vec<CliToken>,
+    /// `GCM_CREDENTIAL_STORE` (a store name such as `secretservice`), when set.
+    #[serde(default)]
+    pub gcm_credential_store: Option<String>,
+    /// `DISPLAY` or `WAYLAND_DISPLAY` is set: a graphical session (GCM's `IsDesktopSession`).
+    #[serde(default)]
+    pub desktop_session: bool,
+    /// A D-Bus session bus is reachable: `DBUS_SESSION_BUS_ADDRESS`, or `$XDG_RUNTIME_DIR/bus`.
+    #[serde(default)]
+    pub dbus_session: bool,
+    /// `GPG_TTY` or `SSH_TTY` is set: gpg's pin entry has a terminal.
+    #[serde(default)]
+    pub gpg_tty: bool,
     pub ssh_auth_sock: Option<PathBuf>,
     /// Private key files in ~/.ssh (names only): an SSH key is provisioned here.
     pub ssh_keys: Vec<String>,
@@ -37,12 +50,45 @@ pub(crate) struct Env {
     pub git_ssh: Option<String>,
     #[serde(skip)]
     pub display: bool,
+    /// Directories named by variables (`GH_CONFIG_DIR`, `PASSWORD_STORE_DIR`…), for gatherers.
+    #[serde(skip)]
+    pub dirs: Vec<(String, PathBuf)>,
 }
+
+/// A token variable that is set, by shape.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct CliToken {
+    pub variable: String,
+    pub shape: Shape,
+}
+
+/// Variables naming directories or programs that gatherers look into (never secrets).
+const DIR_VARIABLES: &[&str] = &[
+    "GH_CONFIG_DIR",
+    "GLAB_CONFIG_DIR",
+    "PASSWORD_STORE_DIR",
+    "GCM_GPG_PATH",
+];
 
 impl Env {
     /// Can git (or ssh) ask a person for anything?
     pub(crate) fn can_prompt(&self) -> bool {
         self.tty && !self.terminal_prompt_disabled
+    }
+
+    /// The first of `variables` that is set, with its token's shape.
+    pub(crate) fn cli_token(&self, variables: &[&str]) -> Option<&CliToken> {
+        variables
+            .iter()
+            .find_map(|v| self.cli_tokens.iter().find(|t| t.variable == *v))
+    }
+
+    /// The directory a variable of [`DIR_VARIABLES`] names, if it is set.
+    pub(crate) fn dir(&self, variable: &str) -> Option<&Path> {
+        self.dirs
+            .iter()
+            .find(|(k, _)| k == variable)
+            .map(|(_, p)| p.as_path())
     }
 
     pub(crate) fn from_process() -> Env {
@@ -76,13 +122,33 @@ impl Env {
             ci,
             terminal_prompt_disabled,
             tty,
-            gh_token: var("GH_TOKEN")
-                .or_else(|| var("GITHUB_TOKEN"))
-                .filter(|t| !t.is_empty())
-                .map(|t| Shape::of(&t)),
-            gitlab_token: var("GITLAB_TOKEN")
-                .filter(|t| !t.is_empty())
-                .map(|t| Shape::of(&t)),
+            cli_tokens: crate::provider::CliHelper::all_variables()
+                .filter_map(|v| {
+                    let t = var(v).filter(|t| !t.is_empty())?;
+                    Some(CliToken {
+                        variable: v.to_owned(),
+                        shape: Shape::of(&t),
+                    })
+                })
+                .collect(),
+            gcm_credential_store: var(crate::provider::gcm::STORE_VARIABLE),
+            desktop_session: ["DISPLAY", "WAYLAND_DISPLAY"]
+                .iter()
+                .any(|k| var(k).is_some_and(|d| !d.trim().is_empty())),
+            dbus_session: var("DBUS_SESSION_BUS_ADDRESS").is_some_and(|a| !a.is_empty())
+                || var("XDG_RUNTIME_DIR")
+                    .filter(|d| !d.is_empty())
+                    .is_some_and(|d| Path::new(&d).join("bus").exists()),
+            // GCM checks only that the variable exists (`Variables.ContainsKey`).
+            gpg_tty: var("GPG_TTY").is_some() || var("SSH_TTY").is_some(),
+            dirs: DIR_VARIABLES
+                .iter()
+                .filter_map(|k| {
+                    var(k)
+                        .filter(|v| !v.is_empty())
+                        .map(|v| ((*k).to_owned(), PathBuf::from(v)))
+                })
+                .collect(),
             ssh_auth_sock: var("SSH_AUTH_SOCK")
                 .filter(|s| !s.is_empty())
                 .map(PathBuf::from),

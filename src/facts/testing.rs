@@ -41,6 +41,8 @@ pub(crate) fn with_push_url(u: &str) -> Facts {
         askpass: Vec::new(),
         guard: GuardState::NotInstalled,
         proxy: None,
+        gcm: None,
+        cli_login: None,
     });
     Facts {
         today: today(),
@@ -130,5 +132,13 @@ pub(crate) fn helper(kind: HelperKind, program: Program, answer: Answer) -> Help
         file_arg: None,
         answer,
         stored: None,
+    }
+}
+
+/// A token variable read by a CLI helper (`GH_TOKEN`), by shape.
+pub(crate) fn cli_token(variable: &str, secret: &str) -> super::env::CliToken {
+    super::env::CliToken {
+        variable: variable.into(),
+        shape: Shape::of(secret),
     }
 }

@@ -40,6 +40,9 @@ pub(super) static PROVIDER: Provider = Provider {
         TokenUsername { kinds: &[BitbucketAppPassword, Alnum20], exactly: None, refused: &[], refuse_labels: true, want: "your Bitbucket username or x-bitbucket-api-token-auth" },
     ],
     service_usernames: &["x-token-auth", "x-bitbucket-api-token-auth"],
+    // §1.2: git wants the Bitbucket username (or a fixed service name) with a token, and
+    // refuses another ("Wrong username/token combination", §1.6).
+    username_checked: true,
     // §1.2: "For git: username or x-bitbucket-api-token-auth. Email = REST only."
     email_username_refused: Some("Bitbucket Cloud wants your Bitbucket username (or x-bitbucket-api-token-auth) for git; the email is only for the REST API"),
     https_username: "your Bitbucket username (Personal settings → Bitbucket profile settings), or `x-bitbucket-api-token-auth`; `x-token-auth` for access tokens; never your email",

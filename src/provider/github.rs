@@ -1,6 +1,6 @@
 //! GitHub.com. Sources: ../shared/reference/providers.md §3.
 
-use super::{CliHelper, GuardedPaths, Pattern, Provider, ProviderKind, TokenShape};
+use super::{CliHelper, GuardedPaths, Pattern, Provider, ProviderKind, ShortLived, TokenShape};
 use crate::date::Date;
 use crate::provider::SecretKind::{self, *};
 
@@ -72,11 +72,36 @@ pub(super) const WORKFLOWS: GuardedPaths = GuardedPaths {
     fix: "# classic token: https://github.com/settings/tokens → edit → tick `workflow`",
 };
 
-/// `gh auth git-credential` answers with GH_TOKEN/GITHUB_TOKEN when set, as `x-access-token`.
+/// Installation tokens expire an hour after they are created; Actions' GITHUB_TOKEN (also
+/// an installation token) "can only be refreshed for up to 24 hours"
+/// (https://docs.github.com/en/actions/concepts/security/github_token; the 1 hour is in
+/// GitHub's "Authenticating as a GitHub App installation" and actions/create-github-app-token#121).
+/// The longer bound is the one a stored copy is judged by.
+pub(super) const SHORT_LIVED: &[ShortLived] = &[ShortLived {
+    kind: GithubInstallationToken,
+    minutes: 24 * 60,
+    minted_by: "the GitHub App or the Actions job, for each run",
+}];
+
+/// `gh auth git-credential` answers with the token of GH_TOKEN, else GITHUB_TOKEN, for
+/// github.com (gh's `help environment`: "GH_TOKEN, GITHUB_TOKEN (in order of precedence):
+/// an authentication token for github.com API requests"), as `x-access-token`, before its
+/// own login; logins are kept in `hosts.yml` of `$GH_CONFIG_DIR` or `~/.config/gh`.
 pub(super) const GH: CliHelper = CliHelper {
     program: "gh",
-    variables: "GH_TOKEN/GITHUB_TOKEN",
+    variables: &["GH_TOKEN", "GITHUB_TOKEN"],
     username: Some("x-access-token"),
+    config_dir_variable: "GH_CONFIG_DIR",
+    config_dir: "gh",
+    hosts_file: "hosts.yml",
+    hosts_at_top: true,
+};
+
+/// For other hosts gh reads "GH_ENTERPRISE_TOKEN, GITHUB_ENTERPRISE_TOKEN (in order of
+/// precedence): an authentication token for API requests to GitHub Enterprise".
+pub(super) const GH_ENTERPRISE: CliHelper = CliHelper {
+    variables: &["GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"],
+    ..GH
 };
 
 pub(super) static PROVIDER: Provider = Provider {
@@ -97,6 +122,7 @@ pub(super) static PROVIDER: Provider = Provider {
     no_write_error: Some("Write access to repository not granted."),
     guarded_paths: Some(WORKFLOWS),
     cli_helper: Some(GH),
+    short_lived: SHORT_LIVED,
     push_scopes: "classic: repo (and workflow to change .github/workflows); fine-grained: Contents read and write (and Workflows read and write)",
     token_page: "https://github.com/settings/tokens",
     ssh_user: Some("git"),

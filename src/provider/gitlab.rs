@@ -31,8 +31,18 @@ pub(super) static PROVIDER: Provider = Provider {
     ],
     // §4.5
     no_write_error: Some("You are not allowed to upload code."),
-    // glab's credential helper reads GITLAB_TOKEN first.
-    cli_helper: Some(CliHelper { program: "glab", variables: "GITLAB_TOKEN", username: None }),
+    // glab takes its token from GITLAB_TOKEN, GITLAB_ACCESS_TOKEN, OAUTH_TOKEN before the
+    // login in its config (gitlab-org/cli internal/config: `EnvKeyEquivalence("token")`);
+    // logins sit under `hosts:` in `config.yml` of `$GLAB_CONFIG_DIR` or `~/.config/glab-cli`.
+    cli_helper: Some(CliHelper {
+        program: "glab",
+        variables: &["GITLAB_TOKEN", "GITLAB_ACCESS_TOKEN", "OAUTH_TOKEN"],
+        username: None,
+        config_dir_variable: "GLAB_CONFIG_DIR",
+        config_dir: "glab-cli",
+        hosts_file: "config.yml",
+        hosts_at_top: false,
+    }),
     push_scopes: "write_repository (role Developer or above)",
     token_page: "https://gitlab.com/-/user_settings/personal_access_tokens",
     ssh_user: Some("git"),

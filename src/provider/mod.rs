@@ -15,15 +15,19 @@ mod bitbucket_cloud;
 mod bitbucket_datacenter;
 pub(crate) mod ci;
 mod codecommit;
+pub(crate) mod gcm;
 mod gitea;
 mod github;
 mod github_enterprise;
 mod gitlab;
+mod helpers;
 mod hugging_face;
+mod placeholder;
 pub(crate) mod shape;
 mod table;
 
 use crate::date::Date;
+pub(crate) use helpers::{CliHelper, ShortLived};
 use serde::{Deserialize, Serialize};
 pub(crate) use shape::{SecretKind, Shape};
 #[cfg(test)]
@@ -57,6 +61,10 @@ pub(crate) enum Pattern {
         alphabet: Alphabet,
         marker: Option<(usize, &'static str)>,
     },
+    /// A signing time `YYYYMMDDTHHMMSSZ` (UTC, as AWS Signature Version 4 writes it)
+    /// followed by exactly `sig_len` characters from `alphabet`: the shape tells the day
+    /// the secret was minted.
+    Stamped { sig_len: usize, alphabet: Alphabet },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,17 +139,6 @@ pub(crate) struct GuardedPaths {
     pub fix: &'static str,
 }
 
-/// A CLI whose credential helper answers with a token from the environment when one is set.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct CliHelper {
-    /// The helper's program (`gh` for `gh auth git-credential`).
-    pub program: &'static str,
-    /// "GH_TOKEN/GITHUB_TOKEN"
-    pub variables: &'static str,
-    /// The user name the helper pairs with the token.
-    pub username: Option<&'static str>,
-}
-
 /// One provider's rules for git authentication.
 pub(crate) struct Provider {
     pub kind: ProviderKind,
@@ -196,6 +193,11 @@ pub(crate) struct Provider {
     pub host_keys_page: Option<&'static str>,
     /// Longest lifetime of a token, in days.
     pub max_token_days: Option<u32>,
+    /// Kinds minted for minutes or hours, not to be kept by a credential store.
+    pub short_lived: &'static [ShortLived],
+    /// The server checks the user name sent with a token: any other name is refused
+    /// (false: ignored, or not known to be checked).
+    pub username_checked: bool,
     pub source: &'static str,
 }
 
@@ -229,6 +231,8 @@ impl Provider {
         retired_host_keys: &[],
         host_keys_page: None,
         max_token_days: None,
+        short_lived: &[],
+        username_checked: false,
         source: "",
     };
 
@@ -294,6 +298,11 @@ impl Provider {
             }
         }
         None
+    }
+
+    /// How long a secret of `kind` lives after it is minted, if it is short-lived.
+    pub(crate) fn short_lived(&self, kind: SecretKind) -> Option<&ShortLived> {
+        self.short_lived.iter().find(|s| s.kind == kind)
     }
 
     /// What stops this credential from pushing, if the table knows.

@@ -4,9 +4,18 @@
 //! fixed prefix of that kind (a constant of a provider table, never characters copied
 //! from the secret), its length and the provider that issues it. The shapes themselves
 //! live in the provider tables (`TokenShape`); the few that no provider owns (a JWT, 40
-//! hex digits, 20 letters and digits) are listed here.
+//! hex digits, 20 letters and digits) are listed here, with what no provider issues at
+//! all: the placeholders of documentation (`<token>`, `YOUR_TOKEN`, `$GITHUB_TOKEN`
+//! written literally), which a server is certain to refuse.
+//!
+//! A shape may carry dates read from the secret itself: the `exp`/`iat` claims of a JWT,
+//! the signing time that starts an AWS CodeCommit helper password. Only the dates are
+//! kept, never the secret or the rest of its claims.
 
+use super::placeholder::is_placeholder_secret;
+pub(crate) use super::placeholder::is_placeholder_user;
 use super::{Alphabet, Pattern, ProviderKind, TokenShape, PROVIDERS};
+use crate::date::Date;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
@@ -33,6 +42,11 @@ pub(crate) enum SecretKind {
     Jwt,
     AzureDevopsPat,
     AzureDevopsLegacyPat,
+    /// A password the AWS CLI's CodeCommit helper signed for one request (`YYYYMMDDTHHMMSSZ` + signature).
+    CodecommitSignedPassword,
+    /// Text copied from documentation instead of a secret (`<token>`, `YOUR_TOKEN`,
+    /// `$GITHUB_TOKEN` written literally, `xxxxx`): no server accepts it.
+    Placeholder,
     /// 40 lowercase hex digits: a legacy GitHub token or a Gitea/Forgejo token.
     Hex40,
     /// Anything else: an account password or a token of a shape we do not know.
@@ -79,6 +93,7 @@ fn shapes() -> impl Iterator<Item = (&'static TokenShape, Option<ProviderKind>)>
     let rank = |s: &TokenShape| match s.pattern {
         Pattern::Prefix(_) => 0,
         Pattern::Contains(_) => 1,
+        Pattern::Stamped { .. } => 1,
         Pattern::Fixed { .. } => 2,
     };
     (0..3).flat_map(move |r| all().filter(move |(s, _)| rank(s) == r))
@@ -87,6 +102,12 @@ fn shapes() -> impl Iterator<Item = (&'static TokenShape, Option<ProviderKind>)>
 impl Pattern {
     fn matches(self, secret: &str) -> bool {
         match self {
+            Pattern::Stamped { sig_len, alphabet } => {
+                let b = secret.as_bytes();
+                b.len() == STAMP_LEN + sig_len
+                    && stamp_date(secret).is_some()
+                    && b[STAMP_LEN..].iter().all(|c| alphabet.has(*c))
+            }
             Pattern::Prefix(p) => secret.starts_with(p) && secret.len() > p.len(),
             Pattern::Contains(m) => secret.contains(m) && secret.len() > m.len(),
             Pattern::Fixed {
@@ -96,25 +117,51 @@ impl Pattern {
             } => {
                 let b = secret.as_bytes();
                 b.len() == len
-                    && b.iter().all(|c| match alphabet {
-                        Alphabet::Alnum => c.is_ascii_alphanumeric(),
-                        Alphabet::Base32Lower => {
-                            c.is_ascii_lowercase() || (b'2'..=b'7').contains(c)
-                        }
-                        Alphabet::HexLower => c.is_ascii_digit() || (b'a'..=b'f').contains(c),
-                    })
+                    && b.iter().all(|c| alphabet.has(*c))
                     && marker.is_none_or(|(at, m)| secret.get(at..at + m.len()) == Some(m))
             }
         }
     }
 
     /// The fixed text that identifies the kind, if the pattern has one.
-    fn prefix(self) -> Option<&'static str> {
+    pub(super) fn prefix(self) -> Option<&'static str> {
         match self {
             Pattern::Prefix(p) | Pattern::Contains(p) => Some(p),
-            Pattern::Fixed { .. } => None,
+            Pattern::Fixed { .. } | Pattern::Stamped { .. } => None,
         }
     }
+}
+
+impl Alphabet {
+    fn has(self, c: u8) -> bool {
+        match self {
+            Alphabet::Alnum => c.is_ascii_alphanumeric(),
+            Alphabet::Base32Lower => c.is_ascii_lowercase() || (b'2'..=b'7').contains(&c),
+            Alphabet::HexLower => c.is_ascii_digit() || (b'a'..=b'f').contains(&c),
+        }
+    }
+}
+
+/// `YYYYMMDDTHHMMSSZ`: the length of an AWS Signature Version 4 timestamp.
+const STAMP_LEN: usize = 16;
+
+/// The day of the `YYYYMMDDTHHMMSSZ` stamp that starts `secret`, if it starts with one.
+fn stamp_date(secret: &str) -> Option<Date> {
+    let b = secret.as_bytes().get(..STAMP_LEN)?;
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if !(digits(0..8) && b[8] == b'T' && digits(9..15) && b[15] == b'Z') {
+        return None;
+    }
+    let hms = |i: usize| (b[i] - b'0') * 10 + (b[i + 1] - b'0');
+    if hms(9) > 23 || hms(11) > 59 || hms(13) > 60 {
+        return None;
+    }
+    Date::parse(&format!(
+        "{}-{}-{}",
+        &secret[..4],
+        &secret[4..6],
+        &secret[6..8]
+    ))
 }
 
 /// The shape of a secret: everything about it that may be stored, printed or serialised.
@@ -126,31 +173,48 @@ pub(crate) struct Shape {
     pub len: usize,
     /// The provider that issues this kind of secret, when the shape says so.
     pub provider: Option<ProviderKind>,
+    /// The day the secret was minted, when it says (a JWT's `iat`, a signing time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued: Option<Date>,
+    /// The day it expires, when it says (a JWT's `exp`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Date>,
 }
 
 impl Shape {
     pub(crate) fn of(secret: &str) -> Shape {
         let len = secret.chars().count();
-        let found = (!secret.is_empty())
-            .then(|| shapes().find(|(s, _)| s.pattern.matches(secret)))
-            .flatten();
-        match found {
-            Some((s, provider)) => Shape {
-                kind: s.kind,
-                prefix: s.pattern.prefix().map(str::to_owned),
-                len,
-                provider,
-            },
-            None => Shape {
-                kind: if secret.is_empty() {
-                    SecretKind::Empty
-                } else {
-                    SecretKind::Password
-                },
-                prefix: None,
-                len,
-                provider: None,
-            },
+        let bare = |kind| Shape {
+            kind,
+            prefix: None,
+            len,
+            provider: None,
+            issued: None,
+            expires: None,
+        };
+        if secret.is_empty() {
+            return bare(SecretKind::Empty);
+        }
+        if is_placeholder_secret(secret) {
+            return bare(SecretKind::Placeholder);
+        }
+        match shapes().find(|(s, _)| s.pattern.matches(secret)) {
+            Some((s, provider)) => {
+                let (issued, expires) = match s.pattern {
+                    Pattern::Stamped { .. } => (stamp_date(secret), None),
+                    _ if s.kind == SecretKind::Jwt => jwt_dates(secret),
+                    _ => (None, None),
+                };
+                Shape {
+                    kind: s.kind,
+                    prefix: s.pattern.prefix().map(str::to_owned),
+                    len,
+                    provider,
+                    issued,
+                    expires,
+                }
+            }
+            None => bare(SecretKind::Password),
         }
     }
 
@@ -162,6 +226,12 @@ impl Shape {
             (None, SecretKind::Password) => {
                 format!("password ({} chars, not a known token shape)", self.len)
             }
+            (None, SecretKind::Placeholder) => {
+                format!(
+                    "placeholder text ({} chars) where a secret belongs",
+                    self.len
+                )
+            }
             (None, _) => format!("{name} ({} chars)", self.len),
         }
     }
@@ -169,7 +239,10 @@ impl Shape {
     pub(crate) fn is_token(&self) -> bool {
         !matches!(
             self.kind,
-            SecretKind::Password | SecretKind::Empty | SecretKind::Alnum20
+            SecretKind::Password
+                | SecretKind::Empty
+                | SecretKind::Alnum20
+                | SecretKind::Placeholder
         )
     }
 }
@@ -181,9 +254,39 @@ impl SecretKind {
         }
         match self {
             SecretKind::Empty => "empty secret",
+            SecretKind::Placeholder => "placeholder text",
             _ => "password (not a known token shape)",
         }
     }
+}
+
+/// The `iat` and `exp` days of a JWT (`header.payload.signature`, base64url), read from
+/// its payload; nothing else of it is kept. A payload that does not decode gives none.
+fn jwt_dates(token: &str) -> (Option<Date>, Option<Date>) {
+    use base64::Engine;
+    let mut parts = token.split('.');
+    let (Some(_), Some(payload)) = (parts.next(), parts.next()) else {
+        return (None, None);
+    };
+    if payload.len() > 16 * 1024 {
+        return (None, None);
+    }
+    let Ok(bytes) =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('='))
+    else {
+        return (None, None);
+    };
+    let Ok(claims) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return (None, None);
+    };
+    let day = |claim: &str| {
+        claims
+            .get(claim)
+            .and_then(serde_json::Value::as_f64)
+            .filter(|s| s.is_finite() && s.abs() < 1e12)
+            .map(|s| Date::from_days((s as i64).div_euclid(86_400)))
+    };
+    (day("iat"), day("exp"))
 }
 
 /// A user name that is itself a token (`https://ghp_…@github.com`) must be treated as a secret.
@@ -268,6 +371,47 @@ mod tests {
         let d = Shape::of(s).describe();
         assert!(d.contains("ATBB…") && d.contains("36 chars"), "{d}");
         assert!(!d.contains("0123456"));
+    }
+
+    #[test]
+    fn dates_carried_by_the_secret() {
+        let sig = "0123456789abcdef".repeat(4);
+        let cc = Shape::of(&format!("20261127T101500Z{sig}"));
+        assert_eq!(cc.kind, SecretKind::CodecommitSignedPassword);
+        assert_eq!(cc.issued, Some(Date::new(2026, 11, 27)));
+        assert_eq!(cc.provider, Some(ProviderKind::Codecommit));
+        // Not a time: not the shape.
+        assert_ne!(
+            Shape::of(&format!("20261327T101500Z{sig}")).kind,
+            SecretKind::CodecommitSignedPassword
+        );
+        assert_ne!(
+            Shape::of(&format!("20261127T251500Z{sig}")).kind,
+            SecretKind::CodecommitSignedPassword
+        );
+        use base64::Engine;
+        let b = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let jwt = format!(
+            "{}.{}.sig",
+            b(r#"{"alg":"none"}"#),
+            b(r#"{"iat":1793523600,"exp":1793527200,"upn":"alice@example.com"}"#)
+        );
+        let shape = Shape::of(&jwt);
+        assert_eq!(
+            (shape.kind, shape.issued, shape.expires),
+            (
+                SecretKind::Jwt,
+                Some(Date::new(2026, 11, 1)),
+                Some(Date::new(2026, 11, 1))
+            )
+        );
+        let json = serde_json::to_string(&shape).expect("json");
+        assert!(
+            !json.contains("alice") && !json.contains("eyJhbGci"),
+            "{json}"
+        );
+        // A payload that is not JSON gives no dates, and no panic.
+        assert_eq!(Shape::of("eyJhbGciOiJub25lIn0.!!!.sig").expires, None);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use super::PROVIDERS;
 
 /// The provider table as Markdown (`git-credcheck providers`, docs/providers.md).
 pub(crate) fn table_markdown() -> String {
-    let mut s = String::from("| provider | id | hosts | tokens for git | user name | push needs | passwords refused from | retired secrets | max token age | SSH user | source |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    let mut s = String::from("| provider | id | hosts | tokens for git | user name | push needs | passwords refused from | retired secrets | max token age | short-lived tokens | SSH user | source |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for p in PROVIDERS {
         let tokens: Vec<&str> = p.tokens.iter().map(|k| k.name()).collect();
         let retired: Vec<String> = p
@@ -22,8 +22,13 @@ pub(crate) fn table_markdown() -> String {
         } else {
             retired.join("; ")
         };
+        let short: Vec<String> = p
+            .short_lived
+            .iter()
+            .map(|l| format!("{}: {} minutes", l.kind.name(), l.minutes))
+            .collect();
         s.push_str(&format!(
-            "| {} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             p.name,
             p.kind.id(),
             if p.hosts.is_empty() {
@@ -45,8 +50,47 @@ pub(crate) fn table_markdown() -> String {
             p.max_token_days
                 .map(|d| format!("{d} days"))
                 .unwrap_or_else(|| "-".into()),
+            if short.is_empty() {
+                "-".to_owned()
+            } else {
+                short.join("; ")
+            },
             p.ssh_user.unwrap_or("-"),
             p.source,
+        ));
+    }
+    s
+}
+
+/// Git Credential Manager's stores as Markdown (docs/providers.md).
+#[cfg(test)]
+fn gcm_markdown() -> String {
+    use super::gcm::{Need, STORES};
+    let mut s = String::from("| store | what | works on | needs |\n|---|---|---|---|\n");
+    for st in STORES {
+        let needs: Vec<&str> = st
+            .needs
+            .iter()
+            .map(|n| match n {
+                Need::DesktopSession => "a graphical session (DISPLAY or WAYLAND_DISPLAY)",
+                Need::DbusSession => "a D-Bus session bus",
+                Need::Gpg => "gpg2 or gpg on PATH",
+                Need::GpgTty => "a desktop, GPG_TTY or SSH_TTY",
+                Need::PassInit => "`pass init` done (.gpg-id)",
+            })
+            .collect();
+        let needs = if st.keeps_nothing {
+            "someone to sign in each time".to_owned()
+        } else if needs.is_empty() {
+            "-".to_owned()
+        } else {
+            needs.join("; ")
+        };
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {needs} |\n",
+            st.name,
+            st.what,
+            st.platforms.describe()
         ));
     }
     s
@@ -56,7 +100,8 @@ pub(crate) fn table_markdown() -> String {
 #[cfg(test)]
 pub(crate) fn docs_markdown() -> String {
     format!(
-        "# Providers\n\n<!-- generated from src/provider/ by `UPDATE_DOCS=1 cargo test docs_are_fresh`; do not edit -->\n\nWhat git-credcheck knows about each provider (also `git-credcheck providers`). Self-hosted servers are mapped with `hosts:` in the configuration file; paths with `/scm/` are Bitbucket Data Center, paths with `/_git/` Azure DevOps Server.\n\n{}",
-        table_markdown()
+        "# Providers\n\n<!-- generated from src/provider/ by `UPDATE_DOCS=1 cargo test docs_are_fresh`; do not edit -->\n\nWhat git-credcheck knows about each provider (also `git-credcheck providers`). Self-hosted servers are mapped with `hosts:` in the configuration file; paths with `/scm/` are Bitbucket Data Center, paths with `/_git/` Azure DevOps Server.\n\n{}\n## Git Credential Manager's credential stores\n\nGCM reads `GCM_CREDENTIAL_STORE`, then `credential.credentialStore`; without either it uses `wincredman` on Windows, `keychain` on macOS, and nothing on Linux. Source: <https://github.com/git-ecosystem/git-credential-manager/blob/main/docs/credstores.md> and `src/shared/Core/CredentialStore.cs`.\n\n{}",
+        table_markdown(),
+        gcm_markdown()
     )
 }

@@ -133,6 +133,11 @@ pub(crate) struct Finding {
     pub rejects_auth: bool,
     #[serde(skip)]
     pub authenticated_now: bool,
+    /// Worth saying during a push that works: the user must act before the next push (a
+    /// secret leaking into logs, an expiry within the warning window) or this push is
+    /// refused after it authenticated. Other warnings are for the doctor.
+    #[serde(skip)]
+    pub urgent: bool,
 }
 
 impl Finding {
@@ -148,6 +153,7 @@ impl Finding {
             certain: true,
             rejects_auth: false,
             authenticated_now: false,
+            urgent: false,
         }
     }
 
@@ -187,6 +193,12 @@ impl Finding {
 
     pub(crate) fn certain_if(mut self, certain: bool) -> Self {
         self.certain = certain;
+        self
+    }
+
+    /// See [`Finding::urgent`].
+    pub(crate) fn urgent(mut self) -> Self {
+        self.urgent = true;
         self
     }
 
@@ -430,6 +442,7 @@ mod tests {
         assert_eq!(
             codes.join(" "),
             "CC101 CC102 CC103 CC104 CC105 CC201 CC202 CC203 CC204 CC205 CC206 CC207 CC208 CC209 CC210 CC211 CC212 CC213 CC214 \
+             CC215 CC216 CC217 CC218 CC219 \
              CC301 CC302 CC303 CC304 CC305 CC306 CC307 CC308 CC309 CC310 CC311"
         );
     }

@@ -196,22 +196,34 @@ pub(super) fn askpass(ctx: &Ctx, config: &Config) -> Vec<Askpass> {
     if let Some(p) = ctx.env.git_askpass.as_deref().filter(|p| !p.is_empty()) {
         out.push(Askpass {
             via: "GIT_ASKPASS".into(),
-            program: find_program(ctx, p),
+            program: askpass_program(ctx, p),
+            source: None,
         });
     }
-    if let Some(p) = config.value("core", "askpass").filter(|p| !p.is_empty()) {
+    if let Some(e) = config
+        .last("core", "askpass")
+        .filter(|e| e.value.as_deref().is_some_and(|p| !p.is_empty()))
+    {
         out.push(Askpass {
             via: "core.askPass".into(),
-            program: find_program(ctx, p),
+            program: askpass_program(ctx, e.value.as_deref().unwrap_or_default()),
+            source: Some(e.source()),
         });
     }
     if let Some(p) = ctx.env.ssh_askpass.as_deref().filter(|p| !p.is_empty()) {
         out.push(Askpass {
             via: "SSH_ASKPASS".into(),
-            program: find_program(ctx, p),
+            program: askpass_program(ctx, p),
+            source: None,
         });
     }
     out
+}
+
+/// git runs an askpass value as a program path, not through the shell (prompt.c
+/// `do_askpass`: the value is `argv[0]`, the prompt `argv[1]`).
+fn askpass_program(ctx: &Ctx, value: &str) -> Program {
+    find_program(ctx, value)
 }
 
 #[cfg(test)]

@@ -9,8 +9,12 @@
 //! Split by concern: [`helper`] finds each helper's program and what it can answer,
 //! [`store`] reads the passive stores (`store` files, `~/.netrc`), [`pattern`] is git's
 //! URL matching for `credential.<url>.*` and `http.<url>.*`, [`http`] reads
-//! `http.extraHeader` and `http.proxy`. This file holds the facts' types and the cascade.
+//! `http.extraHeader` and `http.proxy`, [`gcm`] what Git Credential Manager's store needs,
+//! [`cli`] whether `gh`/`glab` hold a login of their own. This file holds the facts' types
+//! and the cascade.
 
+mod cli;
+mod gcm;
 mod helper;
 mod http;
 mod pattern;
@@ -149,6 +153,9 @@ pub(crate) struct Askpass {
     /// `GIT_ASKPASS`, `core.askPass` or `SSH_ASKPASS`.
     pub via: String,
     pub program: Program,
+    /// Where `core.askPass` is configured (`None` for the variables).
+    #[serde(default)]
+    pub source: Option<Source>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -184,6 +191,32 @@ pub(crate) struct Https {
     /// (Bitbucket Pipelines pushes through a local proxy that does).
     #[serde(default)]
     pub proxy: Option<Source>,
+    /// Git Credential Manager's store setting, when GCM is in the cascade.
+    #[serde(default)]
+    pub gcm: Option<Gcm>,
+    /// Whether the first `gh`/`glab` helper in the cascade has a login of its own for the
+    /// host (`None`: no such helper, or its configuration could not be read).
+    #[serde(default)]
+    pub cli_login: Option<bool>,
+}
+
+/// What Git Credential Manager needs to answer, by presence: the store it is told to use
+/// and the files its `gpg` store needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Gcm {
+    /// `GCM_CREDENTIAL_STORE`, else `credential.credentialStore` for this URL, lower case
+    /// (`None`: neither is set).
+    pub store: Option<String>,
+    /// Where the git setting is, when the store comes from it.
+    pub source: Option<Source>,
+    /// The store comes from `GCM_CREDENTIAL_STORE`.
+    pub from_env: bool,
+    /// `gpg2`/`gpg` is on PATH (or `GCM_GPG_PATH` names a file).
+    pub gpg: bool,
+    /// `PASSWORD_STORE_DIR`, else `~/.password-store`.
+    pub pass_store: PathBuf,
+    /// `pass init` has run there (`.gpg-id` exists).
+    pub pass_store_initialised: bool,
 }
 
 impl Https {
@@ -251,7 +284,29 @@ pub(crate) fn gather(ctx: &Ctx, config: &Config, url: &ParsedUrl) -> Option<Http
         None if had_guard => GuardState::Reset,
         None => GuardState::NotInstalled,
     };
+    let gcm = helpers
+        .iter()
+        .any(|h| matches!(h.kind, HelperKind::Manager | HelperKind::ManagerCore))
+        .then(|| gcm::gather(ctx, config, &request));
+    let cli_login = helpers
+        .iter()
+        .find(|h| matches!(h.kind, HelperKind::Gh | HelperKind::Glab))
+        .and_then(|h| {
+            let program = if h.kind == HelperKind::Gh {
+                "gh"
+            } else {
+                "glab"
+            };
+            let cli = crate::provider::PROVIDERS
+                .iter()
+                .filter_map(|p| p.cli_helper)
+                .find(|c| c.program == program)?;
+            let host = url.host.as_deref()?;
+            cli::login(ctx, &cli, host)
+        });
     Some(Https {
+        gcm,
+        cli_login,
         extra_headers: http::extra_headers(config, url),
         proxy: http::proxy(config, url),
         netrc: store::netrc(ctx, &request),

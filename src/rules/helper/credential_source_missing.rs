@@ -1,6 +1,5 @@
 //! CC209 `credential-source-missing`.
 
-use super::askpass_available;
 use crate::facts::credential::{Answer, Program};
 use crate::facts::Facts;
 use crate::rules::support::https_urls;
@@ -39,7 +38,8 @@ declare_rule! {
     ///   adds the job's credential; a general `http.proxy` answers only for itself), a
     ///   helper that may answer, or an askpass program that can be run.
     /// - When a configured helper cannot be run: `credential-helper-missing` (CC201)
-    ///   reports that cause instead.
+    ///   reports that cause instead; likewise `askpass-program-missing` (CC218) for an
+    ///   askpass program that cannot be run.
     /// - In the pre-push stage, for the URL git has just authenticated to.
     ///
     /// ## References
@@ -75,7 +75,8 @@ fn credential_source_missing(facts: &Facts) -> Vec<Finding> {
             || url_scoped_proxy
             || missing_helper
             || https.helpers.iter().any(|h| h.answer != Answer::No)
-            || askpass_available(https)
+            // An askpass that runs may ask; one that cannot is CC218's cause.
+            || !https.askpass.is_empty()
         {
             continue;
         }

@@ -7,6 +7,9 @@
 //!   lacks `credential.UseHttpPath`.
 //! - `credential-source-missing` (CC209): nobody can type and nothing can answer.
 //! - `guard-not-active` (CC212): the git-credcheck guard is configured but not reached.
+//! - `gcm-credential-store-unusable` (CC215): Git Credential Manager is told to use a
+//!   credential store that cannot work on this machine.
+//! - `askpass-program-missing` (CC218): the askpass program git would ask cannot be run.
 //!
 //! These rules read the HTTPS facts of each push URL ([`crate::facts::credential`]),
 //! the environment as gathered ([`crate::facts::Env`]), the provider tables, and the
@@ -20,14 +23,17 @@ crate::rules::area_rules! {
     credential_helper_missing::CREDENTIAL_HELPER_MISSING,
     credential_source_missing::CREDENTIAL_SOURCE_MISSING,
     guard_not_active::GUARD_NOT_ACTIVE,
+    gcm_credential_store_unusable::GCM_CREDENTIAL_STORE_UNUSABLE,
+    askpass_program_missing::ASKPASS_PROGRAM_MISSING,
 }
 
 use crate::facts::credential::{Https, Program};
 
-/// Can an askpass program (`GIT_ASKPASS`, `core.askPass`, `SSH_ASKPASS`) be run to ask
-/// for the credential?
+/// Can the askpass program git would run be run to ask for the credential? git takes the
+/// first of `GIT_ASKPASS`, `core.askPass`, `SSH_ASKPASS` that is set and never tries the
+/// next when it fails (prompt.c `git_prompt`; measured with git 2.47).
 fn askpass_available(https: &Https) -> bool {
-    https.askpass.iter().any(|a| {
+    https.askpass.first().is_some_and(|a| {
         !matches!(
             a.program,
             Program::Missing { .. } | Program::NotExecutable { .. }

@@ -80,7 +80,9 @@ fn url_embeds_secret(facts: &Facts) -> Vec<Finding> {
             Finding::at(u, format!("remote `{}` push URL {} embeds a {}", u.remote, u.url.display, shape.describe()))
                 .location(loc)
                 .cause("the secret is stored in plain text, shown by `git remote -v`, and bypasses the credential helper")
-                .fix("remove the secret from the URL", fix),
+                .fix("remove the secret from the URL", fix)
+                // It leaks on every push, the ones that work included.
+                .urgent(),
         );
     }
     out

@@ -80,7 +80,9 @@ fn workflow_scope_unknown(facts: &Facts) -> Vec<Finding> {
                     format!("make sure the token has {need}"),
                     vec![guarded.fix.into(), "git push".into()],
                 )
-                .likely(),
+                .likely()
+                // The refusal comes after the upload: this very push.
+                .urgent(),
         );
     }
     out

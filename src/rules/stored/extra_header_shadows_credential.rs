@@ -8,8 +8,10 @@ use crate::secret::Shape;
 declare_rule! {
     /// ## What it does
     /// Checks for an `http.extraHeader` with an `Authorization` header (as actions/checkout
-    /// writes) that applies to a push URL which also has a password in the URL, a stored
-    /// credential or a `~/.netrc` entry.
+    /// writes), global or scoped to the URL (`http.<url>.extraHeader`), that applies to a
+    /// push URL which also has a password in the URL, a stored credential, a `~/.netrc`
+    /// entry, or a credential helper that may answer (a keyring, `gh`, Git Credential
+    /// Manager).
     ///
     /// ## Why is this bad?
     /// git sends the header on every request and never asks the helpers while it is
@@ -31,8 +33,8 @@ declare_rule! {
     /// - When no `Authorization` extraHeader applies to the push URL (other headers are
     ///   ignored, and an empty `http.extraHeader =` clears the earlier ones).
     /// - When the header has nothing to shadow: no password in the URL, no `~/.netrc`
-    ///   entry, and the first helper that may answer holds no credential we can read
-    ///   (only a `store` line is seen; a keyring's content is not).
+    ///   entry, and no helper that holds or may hold a credential (an empty `store`, a
+    ///   helper whose program is missing, the guard).
     /// - For SSH push URLs.
     ///
     /// ## References
@@ -56,10 +58,10 @@ fn extra_header_shadows_credential(facts: &Facts) -> Vec<Finding> {
                 n.line
             ))
         } else {
-            https
-                .first_answering()
-                .and_then(|(_, x)| x.stored.as_ref())
-                .map(|s| format!("the credential stored at {}:{}", s.file.display(), s.line))
+            https.first_answering().map(|(_, x)| match &x.stored {
+                Some(s) => format!("the credential stored at {}:{}", s.file.display(), s.line),
+                None => format!("what helper `{}` holds (it is never asked)", x.display),
+            })
         };
         let Some(shadowed) = shadowed else { continue };
         let what = h
@@ -110,6 +112,24 @@ mod tests {
             d[0].finding
                 .message
                 .ends_with("not the credential stored at /home/u/.git-credentials:2"),
+            "{}",
+            d[0].finding.message
+        );
+    }
+
+    #[test]
+    fn header_shadows_a_keyring_helper() {
+        use crate::facts::credential::{Answer, HelperKind, Program};
+        let mut f = with_push_url("https://github.com/a/b.git");
+        https_mut(&mut f).helpers.push(helper(
+            HelperKind::Manager,
+            Program::Found { path: "/x".into() },
+            Answer::Maybe,
+        ));
+        https_mut(&mut f).extra_headers.push(actions_header());
+        let d = diagnose(&EXTRA_HEADER_SHADOWS_CREDENTIAL, &f);
+        assert!(
+            d[0].finding.message.ends_with("not what helper `manager` holds (it is never asked)"),
             "{}",
             d[0].finding.message
         );

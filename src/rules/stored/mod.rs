@@ -13,6 +13,12 @@
 //!   close to its provider's maximum lifetime.
 //! - `credential-rejected` (CC214): the server has just refused a credential (the
 //!   guard's `erase`); says why when its shape tells.
+//! - `placeholder-credential` (CC216): documentation text (`<token>`, `$GITHUB_TOKEN`
+//!   written literally, `USERNAME`) where a credential belongs.
+//! - `env-token-shadows-cli-login` (CC217): `gh`/`glab` answer with a token variable
+//!   instead of their own login.
+//! - `temporary-credential-expired` (CC219): a short-lived credential (a JWT past its
+//!   `exp`, a CodeCommit helper password, a `ghs_` token) kept past its lifetime.
 //!
 //! Secrets are known by [`crate::secret::Shape`] only. These rules read the HTTPS facts
 //! of each push URL, the provider tables and the shared code in
@@ -28,4 +34,7 @@ crate::rules::area_rules! {
     retired_secret_kind::RETIRED_SECRET_KIND,
     token_for_other_provider::TOKEN_FOR_OTHER_PROVIDER,
     token_max_age::TOKEN_MAX_AGE,
+    placeholder_credential::PLACEHOLDER_CREDENTIAL,
+    env_token_shadows_cli_login::ENV_TOKEN_SHADOWS_CLI_LOGIN,
+    temporary_credential_expired::TEMPORARY_CREDENTIAL_EXPIRED,
 }

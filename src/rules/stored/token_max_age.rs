@@ -33,7 +33,9 @@ declare_rule! {
     /// - For a secret that is not one of the provider's token kinds (a password, another
     ///   provider's token).
     /// - More than 14 days before the maximum is reached.
-    /// - In the pre-push stage, for the URL git has just authenticated to.
+    /// - Once the maximum has passed, in the pre-push stage for the URL git has just
+    ///   authenticated to (the token was accepted). A token that expires within 14 days is
+    ///   reported there too: that push works, the next ones may not.
     ///
     /// ## References
     /// - [GitLab: token expiry](https://docs.gitlab.com/user/profile/personal_access_tokens/)
@@ -96,8 +98,8 @@ fn token_max_age(facts: &Facts) -> Vec<Finding> {
                 .as_deref()
                 .is_some_and(|h| provider.info().hosts_exactly(h));
             let certain = certain && hosted;
-            out.push(
-                Finding::at(u, msg)
+            let expired = left <= 0;
+            let f = Finding::at(u, msg)
                     .location(c.location.clone())
                     .cause(format!(
                         "{} tokens live at most {max} days",
@@ -107,9 +109,10 @@ fn token_max_age(facts: &Facts) -> Vec<Finding> {
                         "create a new token and replace the stored one",
                         erase_then_new(u, https, &c),
                     )
-                    .certain_if(certain)
-                    .rejects_auth(),
-            );
+                    .certain_if(certain);
+            // Expired: a refusal, wrong where git has just authenticated. Expiring soon:
+            // worth saying on a push that works, before the one that will not.
+            out.push(if expired { f.rejects_auth() } else { f.urgent() });
         }
     }
     out

@@ -8,18 +8,18 @@ use crate::secret::Shape;
 
 /// Where a credential comes from, in the order git uses them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Origin {
+enum Origin<'a> {
     Url,
     Header,
     Netrc,
     Store,
     /// A token variable read by the helper that answers (`GH_TOKEN` for gh, `GITLAB_TOKEN` for glab).
-    Env(&'static str),
+    Env(&'a str),
 }
 
 /// A credential git may send, by shape.
 pub(crate) struct Candidate<'a> {
-    origin: Origin,
+    origin: Origin<'a>,
     pub(crate) username: Option<&'a str>,
     pub(crate) secret: Option<&'a Shape>,
     pub(crate) location: Location,
@@ -30,6 +30,20 @@ pub(crate) struct Candidate<'a> {
 }
 
 impl Candidate<'_> {
+    /// Kept in a file across runs (a `store` line, a `~/.netrc` entry): a copy that does
+    /// not change when the secret is renewed.
+    pub(crate) fn kept_in_file(&self) -> bool {
+        matches!(self.origin, Origin::Store | Origin::Netrc)
+    }
+
+    /// Read from the environment by the helper that answers (`GH_TOKEN` for gh).
+    pub(crate) fn env_variable(&self) -> Option<&str> {
+        match self.origin {
+            Origin::Env(v) => Some(v),
+            _ => None,
+        }
+    }
+
     /// "the GitHub classic token (ghp_…, 40 chars) from the `store` helper".
     pub(crate) fn describe(&self) -> String {
         let what = self
@@ -103,17 +117,19 @@ pub(crate) fn candidates<'a>(
         // gh and glab answer with the token in the environment when one is set.
         let cli = u.provider.and_then(|p| p.info().cli_helper);
         let env_token = match (h.kind, cli) {
-            (HelperKind::Gh, Some(c)) if c.program == "gh" => env.gh_token.as_ref().map(|t| (c, t)),
+            (HelperKind::Gh, Some(c)) if c.program == "gh" => {
+                env.cli_token(c.variables).map(|t| (c, t))
+            }
             (HelperKind::Glab, Some(c)) if c.program == "glab" => {
-                env.gitlab_token.as_ref().map(|t| (c, t))
+                env.cli_token(c.variables).map(|t| (c, t))
             }
             _ => None,
         };
         if let Some((cli, token)) = env_token {
             out.push(Candidate {
-                origin: Origin::Env(cli.variables),
+                origin: Origin::Env(&token.variable),
                 username: cli.username,
-                secret: Some(token),
+                secret: Some(&token.shape),
                 location: Location::from(&h.source),
                 certain: header.is_none(),
                 helper: Some(i),
@@ -228,9 +244,12 @@ mod tests {
             },
             Answer::Maybe,
         ));
-        f.env.gh_token = Some(Shape::of(GLPAT));
+        f.env.cli_tokens = vec![cli_token("GH_TOKEN", GLPAT)];
         assert_eq!(severities(&TOKEN_FOR_OTHER_PROVIDER, &f), vec![Error]);
-        f.env.gh_token = Some(Shape::of("ghs_0123456789abcdefghijklmnopqrstuvwxyz"));
+        f.env.cli_tokens = vec![cli_token(
+            "GITHUB_TOKEN",
+            "ghs_0123456789abcdefghijklmnopqrstuvwxyz",
+        )];
         assert!(severities(&TOKEN_FOR_OTHER_PROVIDER, &f).is_empty());
         f.stage = Stage::PrePush;
         f.pushed = Some(crate::facts::pushed::Pushed {
@@ -248,7 +267,7 @@ mod tests {
             },
             Answer::Maybe,
         ));
-        g.env.gitlab_token = Some(Shape::of(GHP));
+        g.env.cli_tokens = vec![cli_token("GITLAB_TOKEN", GHP)];
         assert_eq!(severities(&TOKEN_FOR_OTHER_PROVIDER, &g), vec![Error]);
     }
 

@@ -1,0 +1,45 @@
+//! What the provider tables say about the programs around a credential: a CLI whose
+//! helper prefers a token variable to its own login (`gh`, `glab`), and secrets minted
+//! for minutes or hours by a helper, which a credential store must not keep.
+
+use super::{SecretKind, PROVIDERS};
+
+/// A CLI whose credential helper answers with a token from the environment when one is set.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CliHelper {
+    /// The helper's program (`gh` for `gh auth git-credential`).
+    pub program: &'static str,
+    /// The variables it takes a token from before its own login, first wins.
+    pub variables: &'static [&'static str],
+    /// The user name the helper pairs with the token.
+    pub username: Option<&'static str>,
+    /// The variable that moves its configuration directory (`GH_CONFIG_DIR`).
+    pub config_dir_variable: &'static str,
+    /// Its configuration directory under `$XDG_CONFIG_HOME` (`gh`).
+    pub config_dir: &'static str,
+    /// The YAML file in that directory whose `hosts` (or top-level keys) hold its logins.
+    pub hosts_file: &'static str,
+    /// The login is in a top-level map keyed by host (`gh`'s hosts.yml), not under `hosts:`.
+    pub hosts_at_top: bool,
+}
+
+impl CliHelper {
+    /// Every variable some provider's CLI helper reads a token from (what the
+    /// environment gatherer keeps, by shape).
+    pub(crate) fn all_variables() -> impl Iterator<Item = &'static str> {
+        PROVIDERS
+            .iter()
+            .filter_map(|p| p.cli_helper)
+            .flat_map(|c| c.variables.iter().copied())
+    }
+}
+
+/// A kind of secret that expires soon after it is minted: a copy kept by a store goes stale.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ShortLived {
+    pub kind: SecretKind,
+    /// The longest it can be accepted after it was minted, in minutes.
+    pub minutes: u32,
+    /// Who mints a fresh one each time (shown in the fix).
+    pub minted_by: &'static str,
+}
