@@ -335,3 +335,49 @@ fn a_missing_helper_fix_removes_that_helper_only() {
         r.stdout
     );
 }
+
+/// `gh auth git-credential` with no login for the host and no token variable answers
+/// nothing; without a terminal git then dies asking for a user name. (A stand-in `gh`
+/// behaves as gh does there: it prints nothing.)
+#[test]
+fn gh_without_a_login_answers_nothing() {
+    let mut env = Env::new();
+    let repo = env.repo("r");
+    env.script("bin/gh", "exit 0");
+    let path = format!(
+        "{}:{}",
+        env.path("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    env.set("PATH", &path);
+    env.git_ok(
+        &repo,
+        &[
+            "config",
+            "--global",
+            "credential.https://github.com.helper",
+            "!gh auth git-credential",
+        ],
+    );
+    env.git_ok(
+        &repo,
+        &["remote", "add", "origin", "https://github.com/a/b.git"],
+    );
+    let r = env.credcheck(&repo, &["--format", "json"]);
+    assert!(
+        codes(&r, "error").contains(&"CC209".to_owned()),
+        "{}",
+        r.stdout
+    );
+    // Logged in (gh's hosts.yml lists the host): gh may answer, nothing to say.
+    env.home_file(
+        ".config/gh/hosts.yml",
+        "github.com:\n    user: alice\n    git_protocol: https\n",
+    );
+    let r = env.credcheck(&repo, &["--format", "json"]);
+    assert!(
+        !codes(&r, "error").contains(&"CC209".to_owned()),
+        "{}",
+        r.stdout
+    );
+}

@@ -288,6 +288,7 @@ pub(crate) fn gather(ctx: &Ctx, config: &Config, url: &ParsedUrl) -> Option<Http
         .iter()
         .any(|h| matches!(h.kind, HelperKind::Manager | HelperKind::ManagerCore))
         .then(|| gcm::gather(ctx, config, &request));
+    let mut helpers = helpers;
     let cli_login = helpers
         .iter()
         .find(|h| matches!(h.kind, HelperKind::Gh | HelperKind::Glab))
@@ -302,7 +303,23 @@ pub(crate) fn gather(ctx: &Ctx, config: &Config, url: &ParsedUrl) -> Option<Http
                 .filter_map(|p| p.cli_helper)
                 .find(|c| c.program == program)?;
             let host = url.host.as_deref()?;
-            cli::login(ctx, &cli, host)
+            cli::login(ctx, &cli, host).map(|login| (login, cli))
+        })
+        .map(|(login, cli)| {
+            // No login of its own and no token variable set: `gh auth git-credential`
+            // (and glab's helper) answer nothing at all.
+            if !login && ctx.env.cli_token(cli.variables).is_none() {
+                let program = cli.program;
+                for h in helpers.iter_mut().filter(|h| {
+                    matches!(
+                        (h.kind, program),
+                        (HelperKind::Gh, "gh") | (HelperKind::Glab, "glab")
+                    )
+                }) {
+                    h.answer = Answer::No;
+                }
+            }
+            login
         });
     Some(Https {
         gcm,
