@@ -1,4 +1,5 @@
-//! `git credcheck` / `git-credcheck doctor`: every push URL of every remote, no push running.
+//! `git credcheck` / `git-credcheck doctor`: every push URL of every remote, no push running;
+//! with `--online`, also the servers' answers ([`super::online`]).
 
 use super::{emit, Setup};
 use crate::cli::DoctorArgs;
@@ -29,7 +30,11 @@ pub(crate) fn run(args: &DoctorArgs) -> anyhow::Result<bool> {
         }
         None => setup.git_config.remote_names(),
     };
-    let facts = setup.facts(Stage::Doctor, remotes, None);
+    let online = super::online::options(args, &setup)?;
+    let mut facts = setup.facts(Stage::Doctor, remotes.clone(), None);
+    if let Some(opts) = &online {
+        super::online::probe(&setup, &mut facts, &remotes, opts);
+    }
     let report = setup.report(&facts);
     emit(&args.output, &facts, &report, false)
 }

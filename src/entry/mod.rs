@@ -6,6 +6,7 @@ pub(crate) mod doctor;
 pub(crate) mod guard;
 pub(crate) mod hook;
 pub(crate) mod install;
+pub(crate) mod online;
 
 use crate::cli::OutputArgs;
 use crate::date::Date;
