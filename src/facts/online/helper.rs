@@ -39,6 +39,9 @@ pub(crate) struct Entry {
     pub answered: Option<SentCredential>,
     #[serde(default)]
     pub quit: bool,
+    /// The user's cascade gave no answer before the deadline (it was killed).
+    #[serde(default)]
+    pub timed_out: bool,
 }
 
 /// Runs one operation. Never fails git: whatever goes wrong, git gets no answer.
@@ -50,9 +53,11 @@ pub(crate) fn run(op: &str) {
         ..Entry::default()
     };
     if op == "get" {
-        let (answer, sent, quit) = fill(&input);
-        entry.answered = sent;
-        entry.quit = quit;
+        let (answer, logged) = fill(&input);
+        entry = Entry {
+            op: entry.op,
+            ..logged
+        };
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(&answer);
         let _ = out.flush();
@@ -60,11 +65,25 @@ pub(crate) fn run(op: &str) {
     log(&entry);
 }
 
-/// The user's cascade for `input`: (what to answer git, the credential by shape, quit).
-fn fill(input: &[u8]) -> (Vec<u8>, Option<SentCredential>, bool) {
+/// The user's cascade for `input`: what to answer git, and what to log. The cascade runs
+/// in its own process group, ended [`MARGIN`] before the probe's deadline, so nothing
+/// it started outlives the probe.
+fn fill(input: &[u8]) -> (Vec<u8>, Entry) {
     let git = std::env::var("GIT_CREDCHECK_GIT").unwrap_or_else(|_| "git".to_owned());
     let params = std::env::var(PARAMS_VAR).unwrap_or_default();
-    let left = remaining().saturating_sub(MARGIN).max(MARGIN);
+    let none = Entry::default();
+    let Some(left) = remaining()
+        .checked_sub(MARGIN)
+        .filter(|d| *d >= Duration::from_millis(50))
+    else {
+        return (
+            Vec::new(),
+            Entry {
+                timed_out: true,
+                ..none
+            },
+        );
+    };
     let out = crate::process::run_with_env(
         &git,
         &[
@@ -84,22 +103,23 @@ fn fill(input: &[u8]) -> (Vec<u8>, Option<SentCredential>, bool) {
         ],
     );
     let Ok(out) = out else {
-        return (Vec::new(), None, false);
+        return (Vec::new(), none);
     };
     if !out.success() {
-        let quit = String::from_utf8_lossy(&out.stderr).contains("told us to quit");
+        // git passes a helper's `quit` on as this message; pass it on to the probing git.
+        if String::from_utf8_lossy(&out.stderr).contains("told us to quit") {
+            return (b"quit=1\n".to_vec(), Entry { quit: true, ..none });
+        }
         return (
-            if quit {
-                b"quit=1\n".to_vec()
-            } else {
-                Vec::new()
+            Vec::new(),
+            Entry {
+                timed_out: out.timed_out,
+                ..none
             },
-            None,
-            quit,
         );
     }
-    let sent = shape_of(&out.stdout);
-    (out.stdout, sent, false)
+    let answered = shape_of(&out.stdout);
+    (out.stdout, Entry { answered, ..none })
 }
 
 /// The credential in `git credential fill`'s answer, by shape only.
@@ -181,6 +201,7 @@ mod tests {
                 ..SentCredential::default()
             }),
             quit: false,
+            timed_out: false,
         })
         .expect("json");
         assert!(!json.contains("0123456789abcdef"), "{json}");

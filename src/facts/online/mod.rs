@@ -158,6 +158,9 @@ pub(crate) struct HelperLog {
     pub answered: Option<SentCredential>,
     /// A helper of the cascade answered `quit`.
     pub quit: bool,
+    /// The cascade gave no answer before the deadline (it was ended).
+    #[serde(default)]
+    pub timed_out: bool,
     /// git reported the credential accepted (`store`; swallowed).
     pub approved: bool,
     /// git reported the credential refused (`erase`; swallowed, so the user's store is untouched).

@@ -108,7 +108,7 @@ pub(super) fn probe(git: &str, job: &Job, opts: &Options) -> Probe {
     let c = classify(
         job.transport,
         out.status,
-        out.timed_out,
+        out.timed_out || helper_log.timed_out,
         &stderr,
         &trace_head,
         helper_log.quit,
@@ -159,6 +159,7 @@ fn read_log(path: &Path) -> HelperLog {
             "get" => {
                 log.asked = true;
                 log.quit |= entry.quit;
+                log.timed_out |= entry.timed_out;
                 if entry.answered.is_some() {
                     log.answered = entry.answered;
                 }

@@ -67,7 +67,14 @@ fn explain(u: &PushUrl, p: &Probe, why: &Unconfirmed) -> (String, Fix) {
     let host = u.url.host.clone().unwrap_or_default();
     match why {
         Unconfirmed::Deadline => (
-            format!("no answer within {}", seconds(p.deadline_ms)),
+            if p.helper.timed_out {
+                format!(
+                    "the credential helpers gave git no answer within {} (one may be waiting for a prompt or a locked keyring)",
+                    seconds(p.deadline_ms)
+                )
+            } else {
+                format!("no answer within {}", seconds(p.deadline_ms))
+            },
             Some((
                 "allow the check more time, or try again later",
                 vec![format!(

@@ -143,6 +143,7 @@ pub(super) mod testing {
                 secret: Some(Shape::of(secret)),
             }),
             quit: false,
+            timed_out: false,
             approved: !refused,
             rejected: refused,
         };
