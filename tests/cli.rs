@@ -6,6 +6,7 @@ mod cascade;
 mod guard;
 mod hooks;
 pub mod http;
+mod online;
 mod output;
 mod realconfigs;
 mod robustness;
