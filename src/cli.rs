@@ -49,9 +49,9 @@ pub(crate) struct DoctorArgs {
     #[arg(long)]
     pub online: bool,
     /// Stay offline even when .credcheck.yaml says `online: true`.
-    #[arg(long, conflicts_with = "online")]
+    #[arg(long, conflicts_with_all = ["online", "online_timeout"])]
     pub offline: bool,
-    /// Seconds each push URL's online check may take (default 15).
+    /// Seconds each push URL's online check may take (default 15); implies --online.
     #[arg(long, value_name = "SECONDS")]
     pub online_timeout: Option<f64>,
     #[command(flatten)]

@@ -230,13 +230,33 @@ fn a_refused_password_is_explained_and_the_store_is_byte_identical() {
         "git's erase reached the store helper"
     );
     assert_no_leak(&run.all(), &[PASSWORD.to_owned()], "refused");
-    // The password was sent once (after the first 401), not retried.
+    // The same password in the push URL: git asks no helper, sends it, and tells the
+    // helpers to erase it; the finding points at the URL, and nothing leaks.
+    let in_url = srv.url(PLAIN, "app.git").replacen(
+        "http://",
+        &format!("http://alice:{}@", PASSWORD.replace('&', "%26")),
+        1,
+    );
+    env.git_ok(&repo, &["remote", "add", "inurl", &in_url]);
+    let (run, doc, _) = online(&env, &repo, &["--remote", "inurl"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let f = the_finding(&doc, "inurl", "CC402");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("in the push URL"),
+        "{f:#}"
+    );
+    assert_no_leak(&run.all(), &[PASSWORD.to_owned()], "refused, in the URL");
+    assert_eq!(std::fs::read(&creds).expect("store"), before);
+    // The password was sent once per probe (after the first 401), never retried.
     let log = srv.log();
     let with_auth = log_lines(&log, PLAIN)
         .into_iter()
         .filter(|l| !l.ends_with("auth=-"))
         .count();
-    assert_eq!(with_auth, 1, "{log}");
+    assert_eq!(with_auth, 2, "{log}");
 }
 
 #[test]
@@ -491,6 +511,14 @@ fn online_true_in_the_config_and_offline_flag() {
     the_finding(&json(&run), "origin", "CC401");
     let run = env.credcheck(&repo, &["--offline", "--format", "json"]);
     assert!(online_findings(&json(&run), "origin").is_empty());
+    for bad in [
+        &["--online-timeout", "0"][..],
+        &["--online-timeout", "nan"],
+        &["--offline", "--online"],
+    ] {
+        let run = env.credcheck(&repo, bad);
+        assert_eq!(run.code, 2, "{bad:?}: {}", run.all());
+    }
     // The hook stays offline whatever the config says.
     let asked = srv.log().len();
     let hook = env.credcheck_stdin(

@@ -18,7 +18,8 @@ const MAX_DEADLINE_SECS: f64 = 600.0;
 
 /// The probe's options, when this run goes online.
 pub(crate) fn options(args: &DoctorArgs, setup: &Setup) -> anyhow::Result<Option<Options>> {
-    if args.offline || !(args.online || setup.settings.online) {
+    let asked = args.online || args.online_timeout.is_some() || setup.settings.online;
+    if args.offline || !asked {
         return Ok(None);
     }
     let deadline = match args.online_timeout {
