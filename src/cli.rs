@@ -63,6 +63,16 @@ pub(crate) struct DoctorArgs {
     /// Check only this remote (default: every remote).
     #[arg(long)]
     pub remote: Option<String>,
+    /// Also ask each push URL's server for push access, through git's own transport
+    /// (writes nothing; see README "Online check"); also `online: true` in .credcheck.yaml.
+    #[arg(long)]
+    pub online: bool,
+    /// Stay offline even when .credcheck.yaml says `online: true`.
+    #[arg(long, conflicts_with_all = ["online", "online_timeout"])]
+    pub offline: bool,
+    /// Seconds each push URL's online check may take (default 15); implies --online.
+    #[arg(long, value_name = "SECONDS")]
+    pub online_timeout: Option<f64>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -77,6 +87,12 @@ pub(crate) enum Command {
     Hook(Hook),
     /// Run as a git credential helper that stops doomed credentials (see README).
     Guard {
+        /// The operation git passes: get, store or erase.
+        operation: String,
+    },
+    /// The credential helper of `--online`'s probing git (internal).
+    #[command(hide = true)]
+    OnlineHelper {
         /// The operation git passes: get, store or erase.
         operation: String,
     },

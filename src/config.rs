@@ -22,6 +22,7 @@ struct Raw {
     on_internal_error: Option<String>,
     #[serde(default)]
     guard: Option<RawGuard>,
+    online: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -44,6 +45,8 @@ pub(crate) struct Config {
     pub hosts: Vec<(String, ProviderKind)>,
     pub block_on_internal_error: bool,
     pub guard_record: bool,
+    /// `git credcheck` also asks the servers (`--online`); the hook and the guard never do.
+    pub online: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,7 +96,7 @@ impl Config {
                     msg.truncate(i);
                 }
                 if msg.contains("unknown field") {
-                    msg.push_str(" (valid keys: rules, hosts, on-internal-error, guard)");
+                    msg.push_str(" (valid keys: rules, hosts, on-internal-error, guard, online)");
                 }
                 err(line, column, msg)
             })?
@@ -157,6 +160,9 @@ impl Config {
         }
         if let Some(r) = raw.guard.and_then(|g| g.record) {
             self.guard_record = r;
+        }
+        if let Some(o) = raw.online {
+            self.online = o;
         }
         Ok(())
     }
@@ -231,6 +237,10 @@ on-internal-error: allow
 # first-seen date; never the secret), used to warn before a token reaches its maximum age.
 guard:
   record: false
+
+# `git credcheck` also asks each push URL's server for push access (as `--online` does),
+# through git's own transport; nothing is written. The hook and the guard stay offline.
+online: false
 ";
 
 pub(crate) fn user_dir(ctx: &crate::facts::Ctx) -> PathBuf {
@@ -251,6 +261,7 @@ mod tests {
     fn template_parses() {
         let c = parse(TEMPLATE).expect("template is valid");
         assert!(!c.block_on_internal_error);
+        assert!(!c.online);
     }
 
     #[test]
@@ -266,6 +277,7 @@ mod tests {
             vec![("git.acme.test".to_owned(), ProviderKind::Gitlab)]
         );
         assert!(c.block_on_internal_error);
+        assert!(parse("online: true\n").expect("valid").online);
     }
 
     #[test]
@@ -290,6 +302,8 @@ mod tests {
             e.message.contains("unknown field `colour`") && e.message.contains("valid keys"),
             "{e}"
         );
+        let e = parse("online: sometimes\n").expect_err("not a boolean");
+        assert_eq!(e.line, 1);
         let e = parse("on-internal-error: maybe\n").expect_err("bad value");
         assert!(e.message.contains("valid: allow, block"), "{e}");
         let e = parse("rules: [\n").expect_err("syntax");

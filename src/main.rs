@@ -57,7 +57,8 @@ fn main() -> ExitCode {
     let kind = match &cli.command {
         None | Some(cli::Command::Doctor(_)) => Kind::Report,
         Some(cli::Command::Hook(_)) => Kind::Hook,
-        Some(cli::Command::Guard { .. }) => Kind::Guard,
+        // The online probe's helper, like the guard, never fails git.
+        Some(cli::Command::Guard { .. } | cli::Command::OnlineHelper { .. }) => Kind::Guard,
         _ => Kind::Other,
     };
     let outcome = std::panic::catch_unwind(|| dispatch(&cli)).unwrap_or_else(|_| {
@@ -116,6 +117,10 @@ fn dispatch(cli: &cli::Cli) -> anyhow::Result<bool> {
         Some(Command::Guard { operation }) => {
             entry::guard::run(operation, cli.doctor.output.today.as_deref()).map(|()| false)
         }
+        Some(Command::OnlineHelper { operation }) => {
+            facts::online::helper::run(operation);
+            Ok(false)
+        }
         Some(Command::Install(args)) => entry::install::install(args).map(|()| false),
         Some(Command::Uninstall(args)) => entry::install::uninstall(args).map(|()| false),
         Some(Command::Explain { rule }) => explain(rule).map(|()| false),
@@ -145,7 +150,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     let mode = std::env::args().nth(1).unwrap_or_default();
     let shown = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
-    if shown || !matches!(mode.as_str(), "hook" | "guard" | "ssh") {
+    if shown || !matches!(mode.as_str(), "hook" | "guard" | "ssh" | "online-helper") {
         let _ = e.print();
         return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
     }
@@ -157,7 +162,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
         .collect::<Vec<_>>()
         .join(" ");
     let first = first.trim_start_matches("error: ");
-    let what = if mode == "guard" {
+    let what = if mode == "guard" || mode == "online-helper" {
         "ignored"
     } else {
         "push not checked"

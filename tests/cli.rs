@@ -7,6 +7,7 @@ mod guard;
 pub mod hooks;
 pub mod http;
 mod install;
+mod online;
 mod output;
 mod predict;
 mod realconfigs;

@@ -6,10 +6,10 @@ use crate::util::{assert_no_leak, codes, require, require_root, Env, Run};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-struct Sshd {
+pub(crate) struct Sshd {
     child: Child,
-    port: u16,
-    dir: PathBuf,
+    pub(crate) port: u16,
+    pub(crate) dir: PathBuf,
 }
 
 impl Drop for Sshd {
@@ -19,7 +19,7 @@ impl Drop for Sshd {
     }
 }
 
-fn keygen(path: &Path, kind: &str, passphrase: &str) {
+pub(crate) fn keygen(path: &Path, kind: &str, passphrase: &str) {
     let st = Command::new("ssh-keygen")
         .args(["-q", "-t", kind, "-N", passphrase, "-C", "test", "-f"])
         .arg(path)
@@ -28,7 +28,7 @@ fn keygen(path: &Path, kind: &str, passphrase: &str) {
     assert!(st.success());
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")
         .local_addr()
@@ -37,7 +37,7 @@ fn free_port() -> u16 {
 }
 
 impl Sshd {
-    fn start(env: &Env, authorized: &[&Path]) -> Sshd {
+    pub(crate) fn start(env: &Env, authorized: &[&Path]) -> Sshd {
         let dir = env.path("sshd");
         std::fs::create_dir_all(&dir).expect("dir");
         let _ = std::fs::create_dir_all("/run/sshd");
@@ -73,7 +73,7 @@ impl Sshd {
         sshd
     }
 
-    fn known_hosts_line(&self) -> String {
+    pub(crate) fn known_hosts_line(&self) -> String {
         let pubkey = std::fs::read_to_string(self.dir.join("host_ed25519.pub")).expect("host pub");
         let mut parts = pubkey.split_whitespace();
         format!(

@@ -1,4 +1,5 @@
-//! `git credcheck` / `git-credcheck doctor`: every push URL of every remote, no push running.
+//! `git credcheck` / `git-credcheck doctor`: every push URL of every remote, no push running;
+//! with `--online`, also the servers' answers ([`super::online`]).
 
 use super::{emit, Setup};
 use crate::cli::DoctorArgs;
@@ -29,9 +30,13 @@ pub(crate) fn run(args: &DoctorArgs) -> anyhow::Result<bool> {
         }
         None => setup.git_config.remote_names(),
     };
-    let mut facts = setup.facts(Stage::Doctor, remotes, None);
+    let online = super::online::options(args, &setup)?;
+    let mut facts = setup.facts(Stage::Doctor, remotes.clone(), None);
     // "guard: active" must mean git can run it: the doctor runs it once (issue 14).
     crate::facts::credential::probe_guards(&setup.ctx, &setup.git_config, &mut facts);
+    if let Some(opts) = &online {
+        super::online::probe(&setup, &mut facts, &remotes, opts);
+    }
     let report = setup.report(&facts);
     emit(&args.output, &facts, &report, false)
 }

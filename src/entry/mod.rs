@@ -7,6 +7,7 @@ pub(crate) mod guard;
 pub(crate) mod hook;
 pub(crate) mod install;
 mod install_guard;
+pub(crate) mod online;
 
 use crate::cli::OutputArgs;
 use crate::date::Date;

@@ -8,8 +8,8 @@
 //! This file holds the facts' top-level types and the per-URL gathering. Around it:
 //! [`ctx`] and [`env`] (what gatherers share), [`repo`] (the repository and its
 //! configuration), [`url`] (push URLs), [`credential`] (HTTPS), [`ssh`] (SSH),
-//! [`pushed`] (the pushed range), and the readers they use: [`gitconfig`],
-//! [`shell`], [`netrc`], [`ledger`].
+//! [`pushed`] (the pushed range), [`online`] (the server's answer, `--online` only),
+//! and the readers they use: [`gitconfig`], [`shell`], [`netrc`], [`ledger`].
 
 pub(crate) mod credential;
 mod ctx;
@@ -17,6 +17,7 @@ mod env;
 pub(crate) mod gitconfig;
 pub(crate) mod ledger;
 pub(crate) mod netrc;
+pub(crate) mod online;
 pub(crate) mod pushed;
 mod repo;
 pub(crate) mod request;
@@ -70,6 +71,9 @@ pub(crate) struct PushUrl {
     /// path exists, from the current directory or the work tree's top.
     #[serde(default)]
     pub local_path_exists: Option<bool>,
+    /// What the server answered when asked for push access (`--online` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online: Option<online::Probe>,
 }
 
 impl PushUrl {
@@ -200,5 +204,6 @@ fn push_url(
         provider,
         https,
         ssh,
+        online: None,
     }
 }

@@ -116,6 +116,7 @@ pub(crate) fn push_url(
         ssh: None,
         remote_helper: None,
         local_path_exists: None,
+        online: None,
     })
 }
 

@@ -67,6 +67,7 @@ pub(crate) fn with_push_url(u: &str) -> Facts {
                 remote_helper: super::url::remote_helper_name(u)
                     .map(|name| super::url::RemoteHelper { name, found: false }),
                 local_path_exists: None,
+                online: None,
             }],
         }],
         pushed: None,

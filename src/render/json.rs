@@ -39,6 +39,9 @@ struct Finding<'a> {
     source: Option<Source<'a>>,
     cause: Option<&'a str>,
     fix: Option<&'a crate::rules::Fix>,
+    /// `--online` findings only: whether the server confirmed push access.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confirmed: Option<crate::rules::Confirmed>,
 }
 
 #[derive(Serialize)]
@@ -69,6 +72,7 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 }),
                 cause: f.cause.as_deref(),
                 fix: f.fix.as_ref(),
+                confirmed: f.confirmed,
             }
         })
         .collect();

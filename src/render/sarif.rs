@@ -63,6 +63,9 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             if let Some(l) = f.location.as_ref().and_then(|l| location(report, l)) {
                 r["locations"] = json!([l]);
             }
+            if let Some(c) = f.confirmed {
+                r["properties"]["confirmed"] = json!(c);
+            }
             if let Some(fix) = &f.fix {
                 r["properties"]["fix"] = json!({ "title": fix.title, "commands": fix.commands });
             }

@@ -7,6 +7,7 @@
 
 pub(crate) mod advice;
 pub(crate) mod helper;
+pub(crate) mod online;
 pub(crate) mod remote;
 pub(crate) mod scope;
 pub(crate) mod ssh;
@@ -43,6 +44,8 @@ pub(crate) enum Category {
     Remote,
     Credential,
     Ssh,
+    /// The server's answer to `--online`.
+    Online,
 }
 
 impl Category {
@@ -52,6 +55,7 @@ impl Category {
             Category::Remote => '1',
             Category::Credential => '2',
             Category::Ssh => '3',
+            Category::Online => '4',
         }
     }
 }
@@ -138,6 +142,27 @@ pub(crate) struct Finding {
     /// refused after it authenticated. Other warnings are for the doctor.
     #[serde(skip)]
     pub urgent: bool,
+    /// What an online finding says about push access (JSON `confirmed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<Confirmed>,
+}
+
+/// Whether the server confirmed push access: `true`, `false` or `"unknown"` in JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Confirmed {
+    Yes,
+    No,
+    Unknown,
+}
+
+impl Serialize for Confirmed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Confirmed::Yes => s.serialize_bool(true),
+            Confirmed::No => s.serialize_bool(false),
+            Confirmed::Unknown => s.serialize_str("unknown"),
+        }
+    }
 }
 
 impl Finding {
@@ -154,6 +179,7 @@ impl Finding {
             rejects_auth: false,
             authenticated_now: false,
             urgent: false,
+            confirmed: None,
         }
     }
 
@@ -206,6 +232,11 @@ impl Finding {
         self.rejects_auth = true;
         self
     }
+
+    pub(crate) fn confirmed(mut self, c: Confirmed) -> Self {
+        self.confirmed = Some(c);
+        self
+    }
 }
 
 /// A finding with its rule and effective severity.
@@ -252,6 +283,7 @@ pub(crate) static ALL: std::sync::LazyLock<Vec<&'static Rule>> = std::sync::Lazy
         username::RULES,
         scope::RULES,
         ssh::RULES,
+        online::RULES,
     ]
     .concat();
     all.sort_by_key(|r| r.code);
@@ -443,7 +475,8 @@ mod tests {
             codes.join(" "),
             "CC101 CC102 CC103 CC104 CC105 CC201 CC202 CC203 CC204 CC205 CC206 CC207 CC208 CC209 CC210 CC211 CC212 CC213 CC214 \
              CC215 CC216 CC217 CC218 CC219 \
-             CC301 CC302 CC303 CC304 CC305 CC306 CC307 CC308 CC309 CC310 CC311"
+             CC301 CC302 CC303 CC304 CC305 CC306 CC307 CC308 CC309 CC310 CC311 \
+             CC401 CC402 CC403 CC404 CC405 CC406"
         );
     }
 

@@ -5,6 +5,14 @@ Each listener serves one provider's credential policy on its own loopback addres
   python3 git_http_server.py ROOT LOG POLICIES_JSON
 POLICIES_JSON: [{"bind": "127.0.0.1", "provider": "bitbucket-cloud",
                  "accept": [["user", "password"], ...], "any_user": false}, ...]
+Optional policy keys (all off by default):
+  "read_only": [["user", "password"], ...]  authenticate, but a push request (the
+                receive-pack advertisement or POST) gets 403 "Write access to
+                repository not granted." (GitHub's wording)
+  "hidden": ["name.git", ...]  repositories no credential may see: 404 "Repository not
+                found." after authentication (GitHub answers a private repository so)
+  "delay": seconds  wait this long before answering each request
+  "hang": true  read the request, log it, and never answer
 It prints {"127.0.0.1": port, ...} on one line, then serves until stdin closes or
 10 minutes pass. Every request is logged as: bind method path auth=<base64 or ->.
 """
@@ -15,6 +23,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ROOT, LOG, POLICIES = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
@@ -58,8 +67,22 @@ def make_handler(policy):
                 return 403, "You are not allowed to upload code."
             for u, pa in policy["accept"]:
                 if pa == pw and (u == user or policy.get("any_user")):
-                    return None
+                    return self.visible()
+            for u, pa in policy.get("read_only", []):
+                if pa == pw and (u == user or policy.get("any_user")):
+                    return self.visible() or self.read_only()
             return 401, "Invalid credentials"
+
+        def visible(self):
+            repo = self.path.lstrip("/").split("/", 1)[0]
+            if repo in policy.get("hidden", []):
+                return 404, "Repository not found."
+            return None
+
+        def read_only(self):
+            if "service=git-receive-pack" in self.path or self.path.split("?")[0].endswith("/git-receive-pack"):
+                return 403, "Write access to repository not granted."
+            return None
 
         def handle_any(self, method):
             auth = self.headers.get("Authorization", "")
@@ -67,6 +90,11 @@ def make_handler(policy):
                 f.write(f"{policy['bind']} {method} {self.path} auth={auth.split(' ', 1)[-1] if auth else '-'}\n")
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
+            if policy.get("hang"):
+                threading.Event().wait(600)
+                return
+            if policy.get("delay"):
+                time.sleep(float(policy["delay"]))
             if not auth.lower().startswith("basic "):
                 return self.deny(401, "Authentication required")
             try:

@@ -298,14 +298,20 @@ pub struct HttpServer {
 impl HttpServer {
     /// `policies`: (bind address, provider id, accepted (user, password) pairs, any user).
     pub fn start(env: &Env, policies: &[Policy<'_>]) -> HttpServer {
-        use std::io::BufRead;
-        let root = env.path("srv");
-        std::fs::create_dir_all(&root).expect("root");
-        let log = env.path("server.log");
         let json: Vec<serde_json::Value> = policies
             .iter()
             .map(|(bind, provider, accept, any)| serde_json::json!({ "bind": bind, "provider": provider, "accept": accept, "any_user": any }))
             .collect();
+        HttpServer::start_json(env, json)
+    }
+
+    /// Listeners given as the server script's JSON policies, optional keys included
+    /// (`read_only`, `hidden`, `delay`, `hang`: see tests/support/git_http_server.py).
+    pub fn start_json(env: &Env, json: Vec<serde_json::Value>) -> HttpServer {
+        use std::io::BufRead;
+        let root = env.path("srv");
+        std::fs::create_dir_all(&root).expect("root");
+        let log = env.path("server.log");
         let mut child = Command::new("python3")
             .arg(manifest_dir().join("tests/support/git_http_server.py"))
             .arg(&root)
