@@ -5,13 +5,18 @@
 //! with the command's own options gives the effective configuration. Key files are read
 //! for their header only; the agent is asked for its identities over its socket; known
 //! hosts are looked up with `ssh-keygen -F`. Every probe has a deadline, and a probe
-//! that fails is recorded as failed, never as "nothing found".//!
+//! that fails is recorded as failed, never as "nothing found".
+//!
 //! Split by probe: [`client`] runs `ssh -G` and expands its paths, [`keys`] reads key
-//! files, [`agent`] asks the agent, [`known_hosts`] matches known_hosts lines. This file
-//! holds the facts' types, the program git runs, and the order the probes run in.
+//! files, [`agent`] asks the agent, [`known_hosts`] matches known_hosts lines. [`guard`]
+//! resolves the ssh command (and the one the SSH guard runs in its place), [`failure`]
+//! reads a failed connection's messages (SSH guard only). This file holds the facts'
+//! types, the program git runs, and the order the probes run in.
 
 mod agent;
 mod client;
+pub(crate) mod failure;
+pub(crate) mod guard;
 mod keys;
 mod known_hosts;
 
@@ -147,6 +152,12 @@ pub(crate) struct Ssh {
     pub provider: Option<ProviderKind>,
     /// ssh can ask for a passphrase or a host key confirmation.
     pub can_prompt: bool,
+    /// Whether the SSH guard (`git-credcheck ssh`) runs for this connection.
+    #[serde(default)]
+    pub guard: guard::GuardState,
+    /// How the connection failed: set only by the SSH guard, after ssh exited 255.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<failure::Failure>,
 }
 
 impl Ssh {
@@ -165,7 +176,19 @@ pub(crate) fn gather(
     url: &ParsedUrl,
     hosts: &[(String, ProviderKind)],
 ) -> Ssh {
-    let program = program(ctx, config);
+    gather_for(ctx, config, url, hosts, guard::connecting(&ctx.env, config))
+}
+
+/// The SSH facts of `url` when `command` makes the connection (the SSH guard passes the
+/// command it runs).
+pub(crate) fn gather_for(
+    ctx: &Ctx,
+    config: &Config,
+    url: &ParsedUrl,
+    hosts: &[(String, ProviderKind)],
+    command: guard::SshCommand<'_>,
+) -> Ssh {
+    let program = program(ctx, config, command);
     let host = url.host.clone().unwrap_or_default();
     let client = if program.found && program.variant == Variant::Ssh {
         client::client_config(&program, url)
@@ -209,29 +232,19 @@ pub(crate) fn gather(
         known_hosts,
         provider,
         can_prompt,
+        guard: guard::state(&ctx.env, config),
+        failure: None,
     }
 }
 
-fn program(ctx: &Ctx, config: &Config) -> Program {
+fn program(ctx: &Ctx, config: &Config, command: guard::SshCommand<'_>) -> Program {
     let variant_cfg = config.value("ssh", "variant").map(str::to_ascii_lowercase);
-    let (via, source, command, is_command) =
-        if let Some(c) = ctx.env.git_ssh_command.as_deref().filter(|c| !c.is_empty()) {
-            ("GIT_SSH_COMMAND", None, c.to_owned(), true)
-        } else if let Some(e) = config
-            .last("core", "sshcommand")
-            .filter(|e| e.value.as_deref().is_some_and(|v| !v.is_empty()))
-        {
-            (
-                "core.sshCommand",
-                Some(e.source()),
-                e.value.clone().unwrap_or_default(),
-                true,
-            )
-        } else if let Some(c) = ctx.env.git_ssh.as_deref().filter(|c| !c.is_empty()) {
-            ("GIT_SSH", None, c.to_owned(), false)
-        } else {
-            ("default", None, "ssh".to_owned(), true)
-        };
+    let (via, source, command, is_command) = (
+        command.via,
+        command.entry.map(|e| e.source()),
+        command.command,
+        command.is_command,
+    );
     let words = if is_command {
         super::shell::words(&command)
     } else {
@@ -312,7 +325,7 @@ mod tests {
         );
         let ctx = Ctx::for_test(dir.path(), "");
         let config = crate::facts::testing::config(&[("core.sshcommand", &command)]);
-        let p = program(&ctx, &config);
+        let p = program(&ctx, &config, guard::connecting(&ctx.env, &config));
         assert_eq!(p.via, "core.sshCommand");
         assert_eq!(p.name, exe.display().to_string());
         assert!(p.found);

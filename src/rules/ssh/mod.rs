@@ -163,6 +163,8 @@ mod testing {
             }),
             provider: u.provider,
             can_prompt: false,
+            guard: Default::default(),
+            failure: None,
         });
         f
     }
