@@ -58,6 +58,9 @@ pub(crate) fn install(args: &InstallArgs) -> anyhow::Result<()> {
     if args.guard {
         return install_guard(&setup, args);
     }
+    if args.ssh {
+        return super::install_ssh::install(&setup, args);
+    }
     let dir = hooks_dir(&setup)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let hook = dir.join("pre-push");
@@ -99,6 +102,9 @@ pub(crate) fn uninstall(args: &InstallArgs) -> anyhow::Result<()> {
     let setup = Setup::new(None)?;
     if args.guard {
         return uninstall_guard(&setup, args);
+    }
+    if args.ssh {
+        return super::install_ssh::uninstall(&setup, args);
     }
     let dir = hooks_dir(&setup)?;
     let hook = dir.join("pre-push");

@@ -6,6 +6,8 @@ pub(crate) mod doctor;
 pub(crate) mod guard;
 pub(crate) mod hook;
 pub(crate) mod install;
+pub(crate) mod install_ssh;
+pub(crate) mod ssh;
 
 use crate::cli::OutputArgs;
 use crate::date::Date;
@@ -83,10 +85,10 @@ impl Setup {
     }
 }
 
-/// Guard status per HTTPS push URL, for people.
+/// Guard status per HTTPS push URL (and the SSH guard's), for people.
 fn notes(facts: &Facts) -> Vec<String> {
     use crate::facts::credential::GuardState;
-    let mut out = Vec::new();
+    let mut out = install_ssh::notes(facts);
     let https: Vec<_> = facts
         .push_urls()
         .filter_map(|u| u.https.as_ref().map(|h| (u, h)))

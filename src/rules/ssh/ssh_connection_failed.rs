@@ -276,8 +276,8 @@ fn key_refused(u: &PushUrl, s: &Ssh, c: Option<&ClientConfig>) -> Finding {
     }
     if let Some(k) = usable.first() {
         cmds.push(format!(
-            "cat {}.pub   # add it to the account's SSH keys (or the server's authorized_keys)",
-            sh_quote(&k.path.display().to_string())
+            "cat {}   # add it to the account's SSH keys (or the server's authorized_keys)",
+            sh_quote(&format!("{}.pub", k.path.display()))
         ));
         if k.encrypted == Some(true) && !s.can_prompt {
             cmds.push(format!("ssh-add {}", sh_quote(&k.path.display().to_string())));
@@ -353,7 +353,7 @@ mod tests {
         assert!(cause.contains("agent key SHA256:agent"), "{cause}");
         assert!(cause.contains("/k (SHA256:/k)"), "{cause}");
         let cmds = fix_commands(&d[0]);
-        assert!(cmds.contains("cat '/k'.pub"), "{cmds}");
+        assert!(cmds.contains("cat '/k.pub'"), "{cmds}");
         assert!(cmds.ends_with("ssh -T git@bitbucket.org"), "{cmds}");
     }
 
