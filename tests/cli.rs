@@ -9,3 +9,4 @@ pub mod http;
 mod output;
 mod robustness;
 mod ssh;
+mod ssh_guard;
