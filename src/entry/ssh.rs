@@ -41,6 +41,7 @@ use std::time::Duration;
 /// The whole pre-connection check (configuration, `ssh -G`, keys, agent, known_hosts,
 /// rules) must be done by then, or the connection goes ahead without it.
 const CHECK_DEADLINE: Duration = Duration::from_millis(800);
+
 /// The configured remote whose push URL is this place, for the label and the source.
 fn find_remote(
     config: &gitconfig::Config,

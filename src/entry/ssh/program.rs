@@ -52,7 +52,8 @@ pub(super) struct Target {
 
 impl Target {
     pub(super) fn new(c: &SshCommand<'_>, configured: Option<&str>) -> Target {
-        let variant = match configured.map(str::to_ascii_lowercase).as_deref() {
+        // git compares the configured value case-sensitively (connect.c).
+        let variant = match configured {
             Some("auto") | None => {
                 let first = if c.is_command {
                     facts::shell::words(&c.command)
