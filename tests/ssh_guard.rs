@@ -8,6 +8,8 @@ use crate::util::{require, require_root, Env, Run, BIN};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
+const PASSPHRASE: &str = "Qz7vW3kLm9XyRt";
+
 struct Guarded {
     env: Env,
     sshd: Sshd,
@@ -25,7 +27,8 @@ fn prerequisites() -> bool {
 }
 
 impl Guarded {
-    /// sshd (every connection logged) accepting `good` and `open` (mode 0644), a work
+    /// sshd (every connection logged) accepting `good`, `open` (mode 0644) and `locked`
+    /// (passphrase), a work
     /// tree whose `origin` is `ssh://root@127.0.0.1:PORT/…`, and the guard installed
     /// globally over `core.sshCommand = ssh -F <client config with the good key>`.
     fn new() -> Guarded {
@@ -35,12 +38,15 @@ impl Guarded {
         for k in ["good", "wrong", "open"] {
             keygen(&keys.join(k), "ed25519", "");
         }
+        keygen(&keys.join("locked"), "ed25519", PASSPHRASE);
         {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(keys.join("open"), std::fs::Permissions::from_mode(0o644))
                 .expect("chmod");
         }
-        let sshd = Sshd::start_with(&env, &[&keys.join("good"), &keys.join("open")], "VERBOSE");
+        let authorized = ["good", "open", "locked"].map(|k| keys.join(k));
+        let authorized: Vec<&Path> = authorized.iter().map(PathBuf::as_path).collect();
+        let sshd = Sshd::start_with(&env, &authorized, "VERBOSE");
         std::fs::write(env.path("known_hosts"), sshd.known_hosts_line()).expect("known_hosts");
         std::fs::write(env.path("empty_known_hosts"), "").expect("known_hosts");
         let repo = env.repo("work");
@@ -227,6 +233,11 @@ fn a_doomed_connection_is_stopped_before_it_is_made() {
             "CC305",
         ),
         ("no key at all", g.client("none", "missing", true), "CC302"),
+        (
+            "a passphrase nobody can type",
+            g.client("locked", "locked", true),
+            "CC304",
+        ),
     ];
     for (name, cfg, code) in cases {
         g.run_ssh_with(&cfg);
@@ -256,6 +267,32 @@ fn a_doomed_connection_is_stopped_before_it_is_made() {
             g.sshd.log()
         );
     }
+}
+
+#[test]
+fn a_connection_that_can_work_is_never_stopped() {
+    if !prerequisites() {
+        return;
+    }
+    let g = Guarded::new();
+    // No terminal, but ssh is told to ask its askpass program for the passphrase (and
+    // BatchMode, which forbids any question, is off).
+    let cfg = g.client("locked", "locked", true);
+    let text = std::fs::read_to_string(&cfg).expect("client config");
+    std::fs::write(&cfg, text.replace("BatchMode yes", "BatchMode no")).expect("write");
+    g.run_ssh_with(&cfg);
+    let askpass = g.env.script("bin/askpass", &format!("echo {PASSPHRASE}"));
+    let push = g.with(
+        &[
+            ("SSH_ASKPASS", askpass.to_str().expect("utf8")),
+            ("SSH_ASKPASS_REQUIRE", "force"),
+        ],
+        "git",
+        &["push", "origin", "main"],
+    );
+    assert_eq!(push.code, 0, "{}", push.stderr);
+    assert!(!push.stderr.contains("git-credcheck"), "{}", push.stderr);
+    crate::util::assert_no_leak(&push.all(), &[PASSPHRASE.to_owned()], "askpass push");
 }
 
 #[test]

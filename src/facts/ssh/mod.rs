@@ -201,7 +201,14 @@ pub(crate) fn gather_for(
     let mut keys = Vec::new();
     let mut agent = Probed::Absent;
     let mut known_hosts = Probed::Absent;
-    let mut can_prompt = ctx.env.tty || ctx.env.ssh_askpass.is_some() && ctx.env.display;
+    // ssh asks through its askpass program when told to (`SSH_ASKPASS_REQUIRE=force`),
+    // else, without a terminal, when a display is set and it is not told never (readpass.c).
+    let askpass = match ctx.env.ssh_askpass_require.as_deref() {
+        Some(r) if r.eq_ignore_ascii_case("force") => true,
+        Some(r) if r.eq_ignore_ascii_case("never") => false,
+        _ => ctx.env.ssh_askpass.is_some() && ctx.env.display,
+    };
+    let mut can_prompt = ctx.env.tty || askpass;
     let mut provider = crate::provider::detect(&host, &url.path, hosts);
     if let Probed::Found(c) = &client {
         can_prompt &= !c.batch_mode;
