@@ -293,6 +293,13 @@ fn a_connection_that_can_work_is_never_stopped() {
     assert_eq!(push.code, 0, "{}", push.stderr);
     assert!(!push.stderr.contains("git-credcheck"), "{}", push.stderr);
     crate::util::assert_no_leak(&push.all(), &[PASSPHRASE.to_owned()], "askpass push");
+    // An IdentityFile with a token only ssh expands (%u: the local user, root here).
+    std::fs::copy(g.keys.join("good"), g.keys.join("good-root")).expect("copy key");
+    let cfg = g.client("token", "good-%u", true);
+    g.run_ssh_with(&cfg);
+    let push = g.git(&["push", "origin", "main:token"]);
+    assert_eq!(push.code, 0, "{}", push.stderr);
+    assert!(!push.stderr.contains("git-credcheck"), "{}", push.stderr);
 }
 
 #[test]

@@ -80,7 +80,8 @@ pub(crate) struct ClientConfig {
     pub strict_host_key_checking: String,
     pub batch_mode: bool,
     pub host_key_alias: Option<String>,
-    /// PKCS#11 provider or security key: a key source we cannot inspect.
+    /// PKCS#11 provider, security key, or an IdentityFile path with a token we do not
+    /// expand: a key source we cannot inspect.
     pub other_key_source: bool,
     /// `KnownHostsCommand` supplies host keys we cannot see.
     #[serde(default)]
@@ -210,12 +211,18 @@ pub(crate) fn gather_for(
     };
     let mut can_prompt = ctx.env.tty || askpass;
     let mut provider = crate::provider::detect(&host, &url.path, hosts);
+    let mut unresolved = false;
     if let Probed::Found(c) = &client {
         can_prompt &= !c.batch_mode;
         provider = crate::provider::detect(&c.hostname, &url.path, hosts).or(provider);
         let mut seen = Vec::new();
         for f in program.identity_args.iter().chain(c.identity_files.iter()) {
             let path = client::expand(f, &home, &c.hostname, &c.user);
+            if path.to_string_lossy().contains('%') {
+                // A token not expanded here (%u, %l, %C…): ssh may well find a key there.
+                unresolved = true;
+                continue;
+            }
             if !seen.contains(&path) {
                 seen.push(path.clone());
                 keys.push(keys::key_file(&path));
@@ -227,6 +234,10 @@ pub(crate) fn gather_for(
         } else {
             known_hosts::probe_known_hosts(c, &home, provider)
         };
+    }
+    let mut client = client;
+    if let (true, Probed::Found(c)) = (unresolved, &mut client) {
+        c.other_key_source = true;
     }
     Ssh {
         program,
