@@ -605,3 +605,45 @@ fn the_guard_fails_open() {
         ours[0]
     );
 }
+
+#[test]
+fn a_program_that_runs_the_guard_again_does_not_loop() {
+    let env = Env::new();
+    let repo = env.repo("work");
+    let again = env.script("bin/again", &format!("exec '{BIN}' ssh \"$@\""));
+    let fallback = env.script(
+        "bin/fallback",
+        "case \"$1\" in -G) exit 0;; esac\necho \"fallback: $*\"",
+    );
+    env.git_ok(
+        &repo,
+        &[
+            "config",
+            "--global",
+            "core.sshCommand",
+            &format!("'{BIN}' ssh"),
+        ],
+    );
+    env.git_ok(
+        &repo,
+        &[
+            "config",
+            "--global",
+            "credcheck.sshCommand",
+            again.to_str().expect("utf8"),
+        ],
+    );
+    let run: Run = env
+        .cmd(BIN, &repo)
+        .env("GIT_SSH", &fallback)
+        .args(["ssh", "git@example.invalid", "git-upload-pack 'x'"])
+        .output()
+        .expect("runs")
+        .into();
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_eq!(
+        run.stdout,
+        "fallback: git@example.invalid git-upload-pack 'x'\n"
+    );
+    assert_eq!(run.stderr, "");
+}

@@ -31,7 +31,7 @@ use crate::render::{self, Format, Report, Style};
 use crate::rules::{Category, Diagnostic, Severity};
 use anyhow::Context as _;
 use argv::{parse, plink_args, url_of, SshArgs};
-use program::{connect, exec, exit_code, stdout_is_dev_null, Target, Variant, NESTED};
+use program::{connect, depth, exec, exit_code, stdout_is_dev_null, Target, Variant, MAX_DEPTH};
 use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
@@ -62,9 +62,9 @@ fn find_remote(
 }
 
 pub(crate) fn run(args: &[OsString]) -> ExitCode {
-    if std::env::var_os(NESTED).is_some() {
-        // Started by the program the guard runs: run what git runs without any ssh
-        // command, unchecked, rather than loop.
+    if depth() >= MAX_DEPTH {
+        // The program the guard runs keeps running the guard: run what git runs without
+        // any ssh command, unchecked, rather than loop.
         let env = facts::Env {
             git_ssh: std::env::var("GIT_SSH").ok(),
             ..facts::Env::default()

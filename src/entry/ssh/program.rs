@@ -19,8 +19,20 @@ const KEEP: usize = 64 * 1024;
 /// How long to wait for stderr to close once the program has exited (a forked
 /// background process may hold it open).
 const DRAIN: Duration = Duration::from_millis(200);
-/// Set for the program the guard runs: a guard started under it never loops.
-pub(super) const NESTED: &str = "GIT_CREDCHECK_SSH_NESTED";
+/// How many guards run above this one: set for the program the guard runs, so that a
+/// program that runs the guard again (directly or through git) cannot loop forever.
+const DEPTH: &str = "GIT_CREDCHECK_SSH_DEPTH";
+/// From this depth on the guard runs plain ssh, unchecked. A git run inside the
+/// program (a ProxyCommand that fetches) is one level; a loop reaches it at once.
+pub(super) const MAX_DEPTH: u32 = 3;
+
+/// This guard's depth ([`DEPTH`]).
+pub(super) fn depth() -> u32 {
+    std::env::var(DEPTH)
+        .ok()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(0)
+}
 /// What sh must interpret in a command (git's `SHELL_META_CHARS`, run-command.c).
 const SHELL_META: &[char] = &[
     '|', '&', ';', '<', '>', '(', ')', '$', '`', '\\', '"', '\'', ' ', '\t', '\n', '*', '?', '[',
@@ -98,7 +110,7 @@ impl Target {
         } else {
             Command::new(&self.command)
         };
-        c.args(args).env(NESTED, "1");
+        c.args(args).env(DEPTH, (depth() + 1).to_string());
         c
     }
 
