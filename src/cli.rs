@@ -28,6 +28,19 @@ also the CI lint stage (`--format sarif`).
 Every finding names its rule code: `git credcheck explain CC202` explains one, \
 `git credcheck rules` lists them all. Colour follows git's `color.credcheck`, then \
 `color.ui`, then NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 and TERM=dumb.";
+const SSH_HELP: &str = "\
+git runs its ssh command with `-G <host>` first (its variant probe), then with
+`[-o SendEnv=GIT_PROTOCOL] [-4|-6] [-p PORT] [user@]host 'git-receive-pack ...'`.
+The guard runs the program git would have run without it: the core.sshCommand that
+`install --ssh` kept in credcheck.sshCommand, else GIT_SSH, else ssh. Before
+connecting it runs the SSH rules; a certain failure is explained and the run ends
+with status 255 without connecting. Otherwise the program gets git's stdin and stdout,
+its stderr is passed through, and its exit status is the guard's. After ssh fails
+(255), rule CC312 explains why. Any failure of the guard itself runs the program
+unchecked.
+
+Install: git-credcheck install --ssh [--global | --local]
+Remove:  git-credcheck uninstall --ssh [--global | --local]";
 
 /// Checks how `git push` will authenticate and says exactly what to fix before it fails.
 #[derive(Parser, Debug)]
@@ -96,6 +109,14 @@ pub(crate) enum Command {
         /// The operation git passes: get, store or erase.
         operation: String,
     },
+    /// The SSH guard: git runs it as `core.sshCommand` (`install --ssh`); it stops a
+    /// doomed SSH connection before it is made and explains a failed one.
+    #[command(after_help = SSH_HELP)]
+    Ssh {
+        /// The arguments git passes to its ssh command, passed on to the ssh program.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<std::ffi::OsString>,
+    },
     /// Install the pre-push hook (or, with --guard, the credential guard).
     Install(InstallArgs),
     /// Remove what `install` added.
@@ -150,6 +171,9 @@ pub(crate) struct InstallArgs {
     /// Install the credential guard instead of the pre-push hook.
     #[arg(long)]
     pub guard: bool,
+    /// Install the SSH guard (`core.sshCommand`; global unless --local) instead of the hook.
+    #[arg(long, conflicts_with_all = ["guard", "chain"])]
+    pub ssh: bool,
     /// The guard in the user's global configuration (the default for --guard).
     #[arg(long, conflicts_with = "local")]
     pub global: bool,

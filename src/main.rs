@@ -35,25 +35,22 @@ enum Kind {
 }
 
 fn main() -> ExitCode {
+    // The SSH guard gets git's ssh arguments as they are: they never go through clap.
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if argv.get(1).is_some_and(|a| a == "ssh")
+        && !argv.get(2).is_some_and(|a| a == "--help" || a == "-h")
+    {
+        set_panic_hook();
+        return entry::ssh::run(&argv[2..]);
+    }
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
-    std::panic::set_hook(Box::new(|info| {
-        let msg = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
-        let at = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        if let Ok(mut p) = PANIC.lock() {
-            *p = Some(format!("{}{at}", redact::text(&msg)));
-        }
-    }));
+    set_panic_hook();
+    if let Some(cli::Command::Ssh { args }) = &cli.command {
+        return entry::ssh::run(args);
+    }
     let kind = match &cli.command {
         None | Some(cli::Command::Doctor(_)) => Kind::Report,
         Some(cli::Command::Hook(_)) => Kind::Hook,
@@ -99,6 +96,25 @@ fn main() -> ExitCode {
     }
 }
 
+/// Keeps a panic's message (redacted) for the error line instead of printing it.
+fn set_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        if let Ok(mut p) = PANIC.lock() {
+            *p = Some(format!("{}{at}", redact::text(&msg)));
+        }
+    }));
+}
+
 fn dispatch(cli: &cli::Cli) -> anyhow::Result<bool> {
     use cli::{Command, Hook};
     if std::env::var_os("GIT_CREDCHECK_FORCE_INTERNAL_ERROR").is_some() {
@@ -132,6 +148,8 @@ fn dispatch(cli: &cli::Cli) -> anyhow::Result<bool> {
         Some(Command::Init { force }) => entry::install::init(*force).map(|()| false),
         Some(Command::Man) => print_bytes(&cli::man_page()),
         Some(Command::Completions { shell }) => print_bytes(&cli::completions(*shell)),
+        // Run from `main` before dispatching: it has its own exit status.
+        Some(Command::Ssh { .. }) => Ok(false),
     }
 }
 

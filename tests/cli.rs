@@ -13,3 +13,4 @@ mod predict;
 mod realconfigs;
 mod robustness;
 mod ssh;
+mod ssh_guard;

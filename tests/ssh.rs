@@ -6,10 +6,10 @@ use crate::util::{assert_no_leak, codes, require, require_root, Env, Run};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-pub(crate) struct Sshd {
+pub struct Sshd {
     child: Child,
-    pub(crate) port: u16,
-    pub(crate) dir: PathBuf,
+    pub port: u16,
+    pub dir: PathBuf,
 }
 
 impl Drop for Sshd {
@@ -19,7 +19,7 @@ impl Drop for Sshd {
     }
 }
 
-pub(crate) fn keygen(path: &Path, kind: &str, passphrase: &str) {
+pub fn keygen(path: &Path, kind: &str, passphrase: &str) {
     let st = Command::new("ssh-keygen")
         .args(["-q", "-t", kind, "-N", passphrase, "-C", "test", "-f"])
         .arg(path)
@@ -37,7 +37,12 @@ pub(crate) fn free_port() -> u16 {
 }
 
 impl Sshd {
-    pub(crate) fn start(env: &Env, authorized: &[&Path]) -> Sshd {
+    pub fn start(env: &Env, authorized: &[&Path]) -> Sshd {
+        Sshd::start_with(env, authorized, "ERROR")
+    }
+
+    /// With `VERBOSE`, every connection is logged to [`Sshd::log`].
+    pub fn start_with(env: &Env, authorized: &[&Path], log_level: &str) -> Sshd {
         let dir = env.path("sshd");
         std::fs::create_dir_all(&dir).expect("dir");
         let _ = std::fs::create_dir_all("/run/sshd");
@@ -51,29 +56,39 @@ impl Sshd {
         let cfg = format!(
             "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/host_ed25519\nPidFile {d}/sshd.pid\nAuthorizedKeysFile {d}/authorized_keys\n\
              StrictModes no\nUsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nPubkeyAuthentication yes\n\
-             PermitRootLogin prohibit-password\nLogLevel ERROR\nMaxStartups 50\n",
+             PermitRootLogin prohibit-password\nLogLevel {log_level}\nMaxStartups 50\n",
             d = dir.display()
         );
         std::fs::write(dir.join("sshd_config"), cfg).expect("cfg");
         let child = Command::new("/usr/sbin/sshd")
-            .args(["-D", "-e", "-f"])
+            .args(["-D", "-E"])
+            .arg(dir.join("sshd.log"))
+            .arg("-f")
             .arg(dir.join("sshd_config"))
             .stdin(Stdio::null())
             .spawn()
             .expect("sshd starts");
         let mut sshd = Sshd { child, port, dir };
         // Wait until it listens; an sshd that exits (bad config, port taken) fails here
-        // with its own message above rather than as a column of wrong predictions.
+        // with its own message (from its log) rather than as a column of wrong predictions.
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             if let Some(status) = sshd.child.try_wait().expect("sshd status") {
-                panic!("sshd exited ({status}) before listening on port {port}");
+                panic!(
+                    "sshd exited ({status}) before listening on port {port}: {}",
+                    sshd.log()
+                );
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
         sshd
     }
 
-    pub(crate) fn known_hosts_line(&self) -> String {
+    /// What sshd logged (connections, at `VERBOSE`).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("sshd.log")).unwrap_or_default()
+    }
+
+    pub fn known_hosts_line(&self) -> String {
         let pubkey = std::fs::read_to_string(self.dir.join("host_ed25519.pub")).expect("host pub");
         let mut parts = pubkey.split_whitespace();
         format!(
@@ -85,13 +100,13 @@ impl Sshd {
     }
 }
 
-struct Agent {
+pub struct Agent {
     child: Child,
-    sock: PathBuf,
+    pub sock: PathBuf,
 }
 
 impl Agent {
-    fn start(env: &Env, keys: &[&Path]) -> Agent {
+    pub fn start(env: &Env, keys: &[&Path]) -> Agent {
         let sock = env.path("agent.sock");
         let mut child = Command::new("ssh-agent")
             .args(["-D", "-a"])

@@ -186,6 +186,9 @@ pub(crate) fn install(args: &InstallArgs) -> anyhow::Result<()> {
         return super::install_guard::install(args);
     }
     let setup = Setup::new(None)?;
+    if args.ssh {
+        return super::install_ssh::install(&setup, args);
+    }
     let dir = hooks_dir(&setup)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let hook = dir.join("pre-push");
@@ -247,6 +250,9 @@ pub(crate) fn uninstall(args: &InstallArgs) -> anyhow::Result<()> {
         return super::install_guard::uninstall(args);
     }
     let setup = Setup::new(None)?;
+    if args.ssh {
+        return super::install_ssh::uninstall(&setup, args);
+    }
     let dir = hooks_dir(&setup)?;
     let hook = dir.join("pre-push");
     match std::fs::read_to_string(&hook) {

@@ -7,7 +7,9 @@ pub(crate) mod guard;
 pub(crate) mod hook;
 pub(crate) mod install;
 mod install_guard;
+pub(crate) mod install_ssh;
 pub(crate) mod online;
+pub(crate) mod ssh;
 
 use crate::cli::OutputArgs;
 use crate::date::Date;
@@ -112,10 +114,10 @@ fn speaks_during_a_push(d: &crate::rules::Diagnostic) -> bool {
     }
 }
 
-/// Guard status per HTTPS push URL, for people (the doctor's notes).
+/// Guard status per HTTPS push URL (and the SSH guard's), for people (the doctor's notes).
 fn notes(facts: &Facts) -> Vec<String> {
     use crate::facts::credential::GuardState;
-    let mut out = Vec::new();
+    let mut out = install_ssh::notes(facts);
     let https: Vec<_> = facts
         .push_urls()
         .filter_map(|u| u.https.as_ref().map(|h| (u, h)))

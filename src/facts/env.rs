@@ -48,11 +48,15 @@ pub(crate) struct Env {
     pub git_ssh_command: Option<String>,
     #[serde(skip)]
     pub git_ssh: Option<String>,
+    /// `DISPLAY` or `WAYLAND_DISPLAY` is set: ssh may ask through its askpass program.
     #[serde(skip)]
     pub display: bool,
     /// Directories named by variables (`GH_CONFIG_DIR`, `PASSWORD_STORE_DIR`…), for gatherers.
     #[serde(skip)]
     pub dirs: Vec<(String, PathBuf)>,
+    /// `SSH_ASKPASS_REQUIRE` (`force`, `prefer`, `never`).
+    #[serde(skip)]
+    pub ssh_askpass_require: Option<String>,
 }
 
 /// A token variable that is set, by shape.
@@ -162,7 +166,10 @@ impl Env {
             netrc: var("NETRC").map(PathBuf::from),
             git_ssh_command: var("GIT_SSH_COMMAND"),
             git_ssh: var("GIT_SSH"),
-            display: var("DISPLAY").is_some_and(|d| !d.is_empty()),
+            display: ["DISPLAY", "WAYLAND_DISPLAY"]
+                .iter()
+                .any(|k| var(k).is_some_and(|d| !d.is_empty())),
+            ssh_askpass_require: var("SSH_ASKPASS_REQUIRE"),
         }
     }
 }

@@ -49,6 +49,8 @@ pub(crate) enum Stage {
     PreCommit,
     /// The credential guard: git is about to send a credential.
     Guard,
+    /// The SSH guard (`git-credcheck ssh`): git is about to connect over SSH.
+    SshGuard,
 }
 
 /// One URL git pushes to, and everything about how it authenticates.

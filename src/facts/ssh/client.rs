@@ -43,7 +43,12 @@ pub(super) fn client_config(program: &Program, url: &ParsedUrl) -> Probed<Client
             err.lines().next().unwrap_or("").trim()
         ));
     }
-    Probed::Found(parse_client_config(&String::from_utf8_lossy(&out.stdout)))
+    let config = parse_client_config(&String::from_utf8_lossy(&out.stdout));
+    if config.hostname.is_empty() {
+        // A wrapper that accepts -G without printing ssh's configuration tells nothing.
+        return Probed::Failed(format!("`{} -G` printed no configuration", program.name));
+    }
+    Probed::Found(config)
 }
 
 pub(crate) fn parse_client_config(text: &str) -> ClientConfig {

@@ -5,13 +5,18 @@
 //! with the command's own options gives the effective configuration. Key files are read
 //! for their header only; the agent is asked for its identities over its socket; known
 //! hosts are looked up with `ssh-keygen -F`. Every probe has a deadline, and a probe
-//! that fails is recorded as failed, never as "nothing found".//!
+//! that fails is recorded as failed, never as "nothing found".
+//!
 //! Split by probe: [`client`] runs `ssh -G` and expands its paths, [`keys`] reads key
-//! files, [`agent`] asks the agent, [`known_hosts`] matches known_hosts lines. This file
-//! holds the facts' types, the program git runs, and the order the probes run in.
+//! files, [`agent`] asks the agent, [`known_hosts`] matches known_hosts lines. [`guard`]
+//! resolves the ssh command (and the one the SSH guard runs in its place), [`failure`]
+//! reads a failed connection's messages (SSH guard only). This file holds the facts'
+//! types, the program git runs, and the order the probes run in.
 
 mod agent;
 mod client;
+pub(crate) mod failure;
+pub(crate) mod guard;
 mod keys;
 mod known_hosts;
 
@@ -75,7 +80,8 @@ pub(crate) struct ClientConfig {
     pub strict_host_key_checking: String,
     pub batch_mode: bool,
     pub host_key_alias: Option<String>,
-    /// PKCS#11 provider or security key: a key source we cannot inspect.
+    /// PKCS#11 provider, security key, or an IdentityFile path with a token we do not
+    /// expand: a key source we cannot inspect.
     pub other_key_source: bool,
     /// `KnownHostsCommand` supplies host keys we cannot see.
     #[serde(default)]
@@ -157,6 +163,12 @@ pub(crate) struct Ssh {
     /// create the socket there and exits with 255).
     #[serde(default)]
     pub control_dir_missing: Option<PathBuf>,
+    /// Whether the SSH guard (`git-credcheck ssh`) runs for this connection.
+    #[serde(default)]
+    pub guard: guard::GuardState,
+    /// How the connection failed: set only by the SSH guard, after ssh exited 255.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<failure::Failure>,
 }
 
 impl Ssh {
@@ -175,7 +187,19 @@ pub(crate) fn gather(
     url: &ParsedUrl,
     hosts: &[(String, ProviderKind)],
 ) -> Ssh {
-    let program = program(ctx, config);
+    gather_for(ctx, config, url, hosts, guard::connecting(&ctx.env, config))
+}
+
+/// The SSH facts of `url` when `command` makes the connection (the SSH guard passes the
+/// command it runs).
+pub(crate) fn gather_for(
+    ctx: &Ctx,
+    config: &Config,
+    url: &ParsedUrl,
+    hosts: &[(String, ProviderKind)],
+    command: guard::SshCommand<'_>,
+) -> Ssh {
+    let program = program(ctx, config, command);
     let host = url.host.clone().unwrap_or_default();
     let client = if program.found && program.variant == Variant::Ssh {
         client::client_config(&program, url)
@@ -188,9 +212,17 @@ pub(crate) fn gather(
     let mut keys = Vec::new();
     let mut agent = Probed::Absent;
     let mut known_hosts = Probed::Absent;
-    let mut can_prompt = ctx.env.tty || ctx.env.ssh_askpass.is_some() && ctx.env.display;
+    // ssh asks through its askpass program when told to (`SSH_ASKPASS_REQUIRE=force`),
+    // else, without a terminal, when a display is set and it is not told never (readpass.c).
+    let askpass = match ctx.env.ssh_askpass_require.as_deref() {
+        Some(r) if r.eq_ignore_ascii_case("force") => true,
+        Some(r) if r.eq_ignore_ascii_case("never") => false,
+        _ => ctx.env.ssh_askpass.is_some() && ctx.env.display,
+    };
+    let mut can_prompt = ctx.env.tty || askpass;
     let mut provider = crate::provider::detect(&host, &url.path, hosts);
     let mut control_dir_missing = None;
+    let mut unresolved = false;
     if let Probed::Found(c) = &client {
         if let Some(path) = c.control_path.as_deref().filter(|_| c.control_master) {
             let path = client::expand(Path::new(path), &home, &c.hostname, &c.user);
@@ -206,6 +238,11 @@ pub(crate) fn gather(
         let mut seen = Vec::new();
         for f in program.identity_args.iter().chain(c.identity_files.iter()) {
             let path = client::expand(f, &home, &c.hostname, &c.user);
+            if path.to_string_lossy().contains('%') {
+                // A token not expanded here (%u, %l, %C…): ssh may well find a key there.
+                unresolved = true;
+                continue;
+            }
             if !seen.contains(&path) {
                 seen.push(path.clone());
                 keys.push(keys::key_file(&path));
@@ -217,6 +254,10 @@ pub(crate) fn gather(
         } else {
             known_hosts::probe_known_hosts(c, &home, provider)
         };
+    }
+    let mut client = client;
+    if let (true, Probed::Found(c)) = (unresolved, &mut client) {
+        c.other_key_source = true;
     }
     Ssh {
         program,
@@ -230,29 +271,19 @@ pub(crate) fn gather(
         provider,
         can_prompt,
         control_dir_missing,
+        guard: guard::state(&ctx.env, config),
+        failure: None,
     }
 }
 
-fn program(ctx: &Ctx, config: &Config) -> Program {
+fn program(ctx: &Ctx, config: &Config, command: guard::SshCommand<'_>) -> Program {
     let variant_cfg = config.value("ssh", "variant").map(str::to_ascii_lowercase);
-    let (via, source, command, is_command) =
-        if let Some(c) = ctx.env.git_ssh_command.as_deref().filter(|c| !c.is_empty()) {
-            ("GIT_SSH_COMMAND", None, c.to_owned(), true)
-        } else if let Some(e) = config
-            .last("core", "sshcommand")
-            .filter(|e| e.value.as_deref().is_some_and(|v| !v.is_empty()))
-        {
-            (
-                "core.sshCommand",
-                Some(e.source()),
-                e.value.clone().unwrap_or_default(),
-                true,
-            )
-        } else if let Some(c) = ctx.env.git_ssh.as_deref().filter(|c| !c.is_empty()) {
-            ("GIT_SSH", None, c.to_owned(), false)
-        } else {
-            ("default", None, "ssh".to_owned(), true)
-        };
+    let (via, source, command, is_command) = (
+        command.via,
+        command.entry.map(|e| e.source()),
+        command.command,
+        command.is_command,
+    );
     let words = if is_command {
         super::shell::words(&command)
     } else {
@@ -333,7 +364,7 @@ mod tests {
         );
         let ctx = Ctx::for_test(dir.path(), "");
         let config = crate::facts::testing::config(&[("core.sshcommand", &command)]);
-        let p = program(&ctx, &config);
+        let p = program(&ctx, &config, guard::connecting(&ctx.env, &config));
         assert_eq!(p.via, "core.sshCommand");
         assert_eq!(p.name, exe.display().to_string());
         assert!(p.found);

@@ -1,6 +1,7 @@
-//! SSH rules (CC301–CC310): predict `Permission denied (publickey)`, `Host key
+//! SSH rules (CC301–CC312): predict `Permission denied (publickey)`, `Host key
 //! verification failed` and an ssh program git cannot run, from the SSH facts of each
-//! push URL (the program, `ssh -G`, the key files, the agent, known_hosts).
+//! push URL (the program, `ssh -G`, the key files, the agent, known_hosts), and explain
+//! a connection the SSH guard saw fail (CC312, from the failure the guard recorded).
 //!
 //! One rule per file, named after the rule. The helpers below are shared by several of
 //! them. These rules read [`crate::facts`] and the provider table only: they do no I/O
@@ -11,6 +12,7 @@ crate::rules::area_rules! {
     plink_without_key::PLINK_WITHOUT_KEY,
     ssh_config_unreadable::SSH_CONFIG_UNREADABLE,
     ssh_control_path_missing::SSH_CONTROL_PATH_MISSING,
+    ssh_connection_failed::SSH_CONNECTION_FAILED,
     ssh_host_unknown::SSH_HOST_UNKNOWN,
     ssh_key_refused::SSH_KEY_REFUSED,
     ssh_many_keys::SSH_MANY_KEYS,
@@ -165,6 +167,8 @@ mod testing {
             provider: u.provider,
             can_prompt: false,
             control_dir_missing: None,
+            guard: Default::default(),
+            failure: None,
         });
         f
     }
