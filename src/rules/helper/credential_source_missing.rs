@@ -80,10 +80,12 @@ fn credential_source_missing(facts: &Facts) -> Vec<Finding> {
         {
             continue;
         }
-        let why = match (facts.env.terminal_prompt_disabled, &facts.env.ci) {
-            (true, _) => "GIT_TERMINAL_PROMPT=0".to_owned(),
-            (false, Some(ci)) => format!("there is no terminal (a CI run: {ci} is set)"),
-            (false, None) => "there is no terminal".to_owned(),
+        // Only reached when nobody can type (see `can_prompt` above): a CI marker is then
+        // the likeliest reason, and the one people search for.
+        let why = match (&facts.env.ci, facts.env.terminal_prompt_disabled) {
+            (Some(ci), _) => format!("this is a CI run ({ci} is set)"),
+            (None, true) => "GIT_TERMINAL_PROMPT=0".to_owned(),
+            (None, false) => "there is no terminal".to_owned(),
         };
         let host = &https.request.host;
         // What git will print: it asks for the password when the URL names the user.
@@ -160,7 +162,7 @@ mod tests {
         assert_eq!(severities(&CREDENTIAL_SOURCE_MISSING, &f), vec![Error]);
         assert_eq!(
             diagnose(&CREDENTIAL_SOURCE_MISSING, &f)[0].finding.message,
-            "remote `origin` (https://bitbucket.org/a/b.git) has no credential source and there is no terminal (a CI run: CI is set)"
+            "remote `origin` (https://bitbucket.org/a/b.git) has no credential source and this is a CI run (CI is set)"
         );
         f.env.ssh_keys = vec!["id_ed25519".into()];
         let d = diagnose(&CREDENTIAL_SOURCE_MISSING, &f);
