@@ -27,7 +27,8 @@ declare_rule! {
     ///
     /// ## When it is silent
     /// - `ssh -G` answered (a warning, not an error, when it only timed out or could not
-    ///   be run).
+    ///   be run, or when the program is not OpenSSH by name: git probes other programs
+    ///   with `-G` and runs them as the "simple" variant when the probe fails).
     /// - The ssh program cannot be found (`ssh-program-missing` says so).
     /// - The program is not OpenSSH (plink, putty, TortoisePlink, a "simple" ssh):
     ///   `ssh -G` is not run for it.
@@ -49,7 +50,12 @@ fn ssh_config_unreadable(facts: &Facts) -> Vec<Finding> {
         }
         // ssh exited with its own complaint (not a timeout, not a failure to start it):
         // ssh reads the same files for the push and stops the same way.
-        let refused = why.contains(" -G` failed: ");
+        // Only OpenSSH by name: git probes any other program with `-G` and, when that
+        // fails, runs it as the "simple" variant; the failure then means nothing.
+        let openssh = std::path::Path::new(&s.program.name)
+            .file_name()
+            .is_some_and(|n| n == "ssh" || n == "ssh.exe");
+        let refused = openssh && why.contains(" -G` failed: ");
         let finding = if refused {
             Finding::at(
                 u,
@@ -113,6 +119,15 @@ mod tests {
         let d = diagnose(&SSH_CONFIG_UNREADABLE, &f);
         assert_eq!(d[0].severity, Error);
         assert!(d[0].finding.message.contains("/root/.ssh/config: line 3"));
+    }
+
+    #[test]
+    fn another_program_failing_the_probe_is_only_a_warning() {
+        let mut f = ssh_facts(URL, vec![key("/a")], Probed::Absent);
+        let s = ssh_mut(&mut f);
+        s.program.name = "/usr/local/bin/fake-ssh".into();
+        s.config = Probed::Failed("`fake-ssh -G` failed: unknown option -G".into());
+        assert_eq!(severities(&SSH_CONFIG_UNREADABLE, &f), vec![Warning]);
     }
 
     #[test]
