@@ -46,6 +46,7 @@ fn facts_for(setup: &Setup, u: PushUrl, rejected: Option<Rejected>) -> Facts {
         }],
         pushed: None,
         rejected,
+        unchecked: crate::facts::files::take_skipped(),
     }
 }
 

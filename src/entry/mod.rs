@@ -70,6 +70,7 @@ impl Setup {
             remotes: facts::gather_remotes(&self.ctx, &self.git_config, &req),
             pushed: None,
             rejected: None,
+            unchecked: facts::files::take_skipped(),
         }
     }
 
@@ -83,10 +84,14 @@ impl Setup {
     }
 }
 
-/// Guard status per HTTPS push URL, for people.
+/// What the run skipped, then the guard status per HTTPS push URL, for people.
 fn notes(facts: &Facts) -> Vec<String> {
     use crate::facts::credential::GuardState;
-    let mut out = Vec::new();
+    let mut out: Vec<String> = facts
+        .unchecked
+        .iter()
+        .map(|u| format!("skipped {}: {}", u.what, u.why))
+        .collect();
     let https: Vec<_> = facts
         .push_urls()
         .filter_map(|u| u.https.as_ref().map(|h| (u, h)))

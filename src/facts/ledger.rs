@@ -55,17 +55,24 @@ fn legacy_hash(key: &[u8], host: &str, user: &str, password: &str) -> String {
     format!("{:x}", h.finalize())
 }
 
+/// The ledger's files are ours, but live in the user's state directory: read them as
+/// any other file, bounded.
+fn read(path: &Path) -> Result<Vec<u8>, crate::facts::files::Skipped> {
+    crate::facts::files::read_capped(path, crate::facts::files::CONFIG_CAP)
+}
+
 impl Ledger {
     /// Reads the ledger, if the guard ever recorded anything.
     pub(crate) fn load(dir: &Path) -> Option<Ledger> {
-        let key = std::fs::read(dir.join(KEY_FILE))
+        let key = read(&dir.join(KEY_FILE))
             .ok()
             .filter(|k| k.len() == KEY_LEN)?;
         Some(Ledger::with_key(dir, key))
     }
 
     fn with_key(dir: &Path, key: Vec<u8>) -> Ledger {
-        let text = std::fs::read_to_string(dir.join(LINES_FILE)).unwrap_or_default();
+        let text = read(&dir.join(LINES_FILE)).unwrap_or_default();
+        let text = String::from_utf8_lossy(&text);
         let mut first_seen = HashMap::new();
         let mut legacy = HashMap::new();
         for line in text.lines() {
@@ -114,7 +121,7 @@ pub(crate) fn record(
         .mode(0o700)
         .create(dir)?;
     let key_path = dir.join(KEY_FILE);
-    let key = match std::fs::read(&key_path) {
+    let key = match read(&key_path) {
         Ok(k) if k.len() == KEY_LEN => k,
         _ => {
             let mut k = vec![0u8; KEY_LEN];

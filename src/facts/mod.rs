@@ -12,8 +12,9 @@
 //! [`shell`], [`netrc`], [`ledger`].
 
 pub(crate) mod credential;
-mod ctx;
+pub(crate) mod ctx;
 mod env;
+pub(crate) mod files;
 pub(crate) mod gitconfig;
 pub(crate) mod ledger;
 pub(crate) mod netrc;
@@ -26,7 +27,7 @@ pub(crate) mod ssh;
 pub(crate) mod testing;
 pub(crate) mod url;
 
-pub(crate) use ctx::Ctx;
+pub(crate) use ctx::{Ctx, Deadline};
 pub(crate) use env::Env;
 pub(crate) use repo::{common_dir, default_push_remote, load, Repo};
 
@@ -108,6 +109,9 @@ pub(crate) struct Facts {
     pub remotes: Vec<Remote>,
     pub pushed: Option<pushed::Pushed>,
     pub rejected: Option<Rejected>,
+    /// Files the run skipped and probes its deadline left no time for (issue 18).
+    #[serde(default)]
+    pub unchecked: Vec<files::Unchecked>,
 }
 
 impl Facts {

@@ -33,7 +33,7 @@ fn locate() -> Option<(PathBuf, Option<PathBuf>, bool)> {
 pub(crate) fn load(ctx: &Ctx) -> Result<(Config, Option<Repo>), gitconfig::Error> {
     let located = locate();
     if std::env::var("GIT_CREDCHECK_CONFIG_READER").is_ok_and(|r| r == "git") {
-        let config = Config::read(&ctx.git)?;
+        let config = Config::read(&ctx.git, &ctx.deadline)?;
         let repo = located.map(|(git_dir, work_tree, trusted)| {
             let ownership_refused = !trusted
                 && !safe_directory_allows(&config, work_tree.as_deref().unwrap_or(&git_dir));
@@ -87,7 +87,7 @@ pub(crate) fn load(ctx: &Ctx) -> Result<(Config, Option<Repo>), gitconfig::Error
 
 /// The repository's common directory (a linked worktree's main .git).
 pub(crate) fn common_dir(git_dir: &Path) -> PathBuf {
-    match std::fs::read_to_string(git_dir.join("commondir")) {
+    match super::files::read_text(&git_dir.join("commondir"), super::files::SMALL_CAP) {
         Ok(c) => git_dir.join(c.trim()),
         Err(_) => git_dir.to_owned(),
     }
@@ -116,7 +116,7 @@ fn safe_directory_allows(config: &Config, dir: &Path) -> bool {
 
 /// The branch HEAD points at, if any.
 pub(crate) fn current_branch(repo: &Repo) -> Option<String> {
-    let head = std::fs::read_to_string(repo.git_dir.join("HEAD")).ok()?;
+    let head = super::files::read_text(&repo.git_dir.join("HEAD"), super::files::SMALL_CAP).ok()?;
     head.trim()
         .strip_prefix("ref: refs/heads/")
         .map(str::to_owned)

@@ -168,7 +168,7 @@ pub(crate) fn gather(
     let program = program(ctx, config);
     let host = url.host.clone().unwrap_or_default();
     let client = if program.found && program.variant == Variant::Ssh {
-        client::client_config(&program, url)
+        client::client_config(&program, url, &ctx.deadline)
     } else if program.variant != Variant::Ssh {
         Probed::Absent
     } else {
