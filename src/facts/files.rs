@@ -135,6 +135,130 @@ pub(crate) fn read_text(path: &Path, cap: u64) -> Result<String, Skipped> {
     })
 }
 
+/// Our standard input, read in lines as it comes: never more than `max_line` bytes of a
+/// line are kept (a longer line is reported as such, not cut into pieces), and nothing
+/// is waited for past `until`. git's pre-push hook input and a credential request come
+/// this way; a million ref lines cost a buffer, not their size (issue 18).
+pub(crate) struct Stdin {
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    until: std::time::Instant,
+    /// Reading stopped at `until` with input still coming.
+    pub timed_out: bool,
+}
+
+/// One line of [`Stdin`]: its bytes (without the newline) unless it was too long.
+pub(crate) enum Line<'a> {
+    Text(&'a [u8]),
+    TooLong,
+}
+
+impl Stdin {
+    pub(crate) fn new(until: std::time::Instant) -> Stdin {
+        Stdin {
+            buf: vec![0; 64 * 1024],
+            start: 0,
+            end: 0,
+            eof: false,
+            until,
+            timed_out: false,
+        }
+    }
+
+    /// The next line, into `line` (cleared first); `None` at the end of the input.
+    pub(crate) fn next_line<'a>(
+        &mut self,
+        line: &'a mut Vec<u8>,
+        max_line: usize,
+    ) -> Option<Line<'a>> {
+        line.clear();
+        let mut too_long = false;
+        let mut any = false;
+        loop {
+            if self.start == self.end && !self.fill() {
+                return (any).then_some(if too_long {
+                    Line::TooLong
+                } else {
+                    Line::Text(line)
+                });
+            }
+            any = true;
+            let chunk = &self.buf[self.start..self.end];
+            let (part, done) = match memchr::memchr(b'\n', chunk) {
+                Some(i) => (&chunk[..i], i + 1),
+                None => (chunk, chunk.len()),
+            };
+            if line.len() + part.len() > max_line {
+                too_long = true;
+            } else if !too_long {
+                line.extend_from_slice(part);
+            }
+            let newline = done > part.len();
+            self.start += done;
+            if newline {
+                return Some(if too_long {
+                    Line::TooLong
+                } else {
+                    Line::Text(line)
+                });
+            }
+        }
+    }
+
+    /// Reads more into the buffer; false at the end of the input or at the deadline.
+    fn fill(&mut self) -> bool {
+        self.start = 0;
+        self.end = 0;
+        while !self.eof {
+            let left = self
+                .until
+                .saturating_duration_since(std::time::Instant::now());
+            let mut fds = libc::pollfd {
+                fd: 0,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            let ms = left.as_millis().min(i32::MAX as u128) as i32;
+            // SAFETY: poll on one pollfd we own.
+            let n = unsafe { libc::poll(&mut fds, 1, ms) };
+            if n < 0 {
+                if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                    continue;
+                }
+                self.eof = true;
+                break;
+            }
+            if n == 0 {
+                self.timed_out = true;
+                self.eof = true;
+                break;
+            }
+            if fds.revents & libc::POLLNVAL != 0 {
+                self.eof = true;
+                break;
+            }
+            // SAFETY: read into our own buffer of the given length.
+            let r = unsafe { libc::read(0, self.buf.as_mut_ptr().cast(), self.buf.len()) };
+            if r > 0 {
+                self.end = r as usize;
+                return true;
+            }
+            if r < 0
+                && matches!(
+                    std::io::Error::last_os_error().kind(),
+                    std::io::ErrorKind::Interrupted | std::io::ErrorKind::WouldBlock
+                )
+            {
+                continue;
+            }
+            self.eof = true;
+        }
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -134,17 +134,22 @@ pub(crate) fn gather_remotes(ctx: &Ctx, config: &Config, req: &Request<'_>) -> V
     req.remotes
         .iter()
         .map(|name| Remote {
-            name: if url::looks_like_url(name) {
-                crate::redact::url(name)
-            } else {
-                name.clone()
-            },
+            name: display_remote(name),
             urls: url::push_urls(config, name)
                 .into_iter()
                 .map(|raw| push_url(ctx, config, req, name, raw))
                 .collect(),
         })
         .collect()
+}
+
+/// A remote name (a subsection of git's config) or a URL pushed to, as it may be printed.
+fn display_remote(name: &str) -> String {
+    if url::looks_like_url(name) {
+        crate::redact::url(name)
+    } else {
+        crate::redact::text(name)
+    }
 }
 
 fn push_url(
@@ -180,11 +185,7 @@ fn push_url(
     });
     PushUrl {
         remote_helper,
-        remote: if url::looks_like_url(remote) {
-            crate::redact::url(remote)
-        } else {
-            remote.to_owned()
-        },
+        remote: display_remote(remote),
         authenticated_now: req.authenticated_url.is_some_and(|a| a == raw.url),
         url: parsed,
         configured: raw.configured,

@@ -63,7 +63,7 @@ pub(super) fn helper(ctx: &Ctx, entry: &Entry, value: &str, req: &Request) -> He
                     )
                 };
                 (
-                    crate::redact::text(v),
+                    crate::redact::command(v),
                     kind,
                     file_program(Path::new(&first)),
                     words,
@@ -74,7 +74,7 @@ pub(super) fn helper(ctx: &Ctx, entry: &Entry, value: &str, req: &Request) -> He
                 } else {
                     find_program(ctx, &format!("git-credential-{first}"))
                 };
-                (crate::redact::text(v), kind_of(&first), program, words)
+                (crate::redact::command(v), kind_of(&first), program, words)
             }
         };
     let file_arg = option_value(&args, "--file")
@@ -192,6 +192,14 @@ fn cache_socket(ctx: &Ctx, arg: Option<&Path>) -> PathBuf {
 }
 
 pub(super) fn askpass(ctx: &Ctx, config: &Config) -> Vec<Askpass> {
+    // git runs the value as one program name, arguments and all: a missing one is named
+    // as a redacted command line (`core.askPass = /bin/echo <token>`, issue 18).
+    let find_program = |ctx: &Ctx, p: &str| match find_program(ctx, p) {
+        Program::Missing { looked_for } => Program::Missing {
+            looked_for: crate::redact::command(&looked_for),
+        },
+        found => found,
+    };
     let mut out = Vec::new();
     if let Some(p) = ctx.env.git_askpass.as_deref().filter(|p| !p.is_empty()) {
         out.push(Askpass {
