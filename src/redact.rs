@@ -116,12 +116,19 @@ fn query(s: &str) -> String {
         Some((q, f)) => (q, Some(f)),
         None => (q, None),
     };
+    // A value ends at the next parameter, or at what closes the text around the URL
+    // ("(https://h/a?x=1)"): that is kept.
+    let kept_tail = |v: &str| {
+        v.find([')', ']', ',', '>'])
+            .map_or("", |i| &v[i..])
+            .to_owned()
+    };
     let params: Vec<String> = q
         .split(['&', ';'])
         .map(|p| match p.split_once('=') {
-            Some((k, _)) => format!("{k}=***"),
+            Some((k, v)) => format!("{k}=***{}", kept_tail(v)),
             None if p.is_empty() => String::new(),
-            None => "***".to_owned(),
+            None => format!("***{}", kept_tail(p)),
         })
         .collect();
     let mut out = format!("{path}?{}", params.join("&"));

@@ -71,7 +71,23 @@ pub(crate) fn pre_push(remote: &str, url: &str, output: &OutputArgs) -> anyhow::
     });
     facts.unchecked.extend(files::take_skipped());
     let report = setup.report(&facts);
+    tell_skipped(&facts, &report, output);
     emit(output, &facts, &report, true)
+}
+
+/// A hook with nothing to report prints nothing, but what it skipped it says (issue 18):
+/// a push checked in part must not look like a push checked in full. With findings, the
+/// notes under the report say it.
+fn tell_skipped(facts: &crate::facts::Facts, report: &crate::render::Report, output: &OutputArgs) {
+    let human = output
+        .format
+        .is_none_or(|f| f == crate::render::Format::Human);
+    if !report.diagnostics.is_empty() || !human || output.facts || output.quiet {
+        return;
+    }
+    for u in &facts.unchecked {
+        super::say(format_args!("git-credcheck: skipped {}: {}", u.what, u.why));
+    }
 }
 
 fn range(
@@ -118,6 +134,7 @@ pub(crate) fn pre_commit(output: &OutputArgs) -> anyhow::Result<bool> {
             let remote = crate::facts::default_push_remote(&setup.git_config, setup.repo.as_ref());
             let facts = setup.facts(Stage::PreCommit, vec![remote], None);
             let report = setup.report(&facts);
+            tell_skipped(&facts, &report, output);
             emit(output, &facts, &report, true)
         }
     }
@@ -136,5 +153,6 @@ fn run(
     facts.pushed = Some(range(&setup, remote, updates.len(), &updates, &dirs));
     facts.unchecked.extend(files::take_skipped());
     let report = setup.report(&facts);
+    tell_skipped(&facts, &report, output);
     emit(output, &facts, &report, true)
 }

@@ -62,13 +62,20 @@ impl Deadline {
 
 /// `5s`, `1.5s`, `200ms`: a duration as people write it.
 pub(crate) fn seconds(d: Duration) -> String {
-    if d.subsec_millis() == 0 {
-        format!("{}s", d.as_secs())
-    } else if d < Duration::from_secs(1) {
-        format!("{}ms", d.as_millis())
-    } else {
-        format!("{:.1}s", d.as_secs_f64())
+    if d < Duration::from_secs(1) {
+        return format!("{}ms", d.as_millis());
     }
+    let s = format!("{:.1}", d.as_secs_f64());
+    format!("{}s", s.strip_suffix(".0").unwrap_or(&s))
+}
+
+#[cfg(test)]
+#[test]
+fn durations_read_well() {
+    assert_eq!(seconds(Duration::from_secs(5)), "5s");
+    assert_eq!(seconds(Duration::from_millis(1980)), "2s");
+    assert_eq!(seconds(Duration::from_millis(1500)), "1.5s");
+    assert_eq!(seconds(Duration::from_millis(200)), "200ms");
 }
 
 /// What gatherers share: the environment, home and the git program.
