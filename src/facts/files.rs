@@ -169,10 +169,17 @@ impl Stdin {
 
     /// The next line, into `line` (cleared first); `None` at the end of the input.
     pub(crate) fn next_line<'a>(
-        &mut self,
+        &'a mut self,
         line: &'a mut Vec<u8>,
         max_line: usize,
     ) -> Option<Line<'a>> {
+        // A line whole in the buffer is handed out as it is: no copy.
+        let chunk = &self.buf[self.start..self.end];
+        if let Some(i) = memchr::memchr(b'\n', chunk).filter(|i| *i <= max_line) {
+            let at = self.start;
+            self.start += i + 1;
+            return Some(Line::Text(&self.buf[at..at + i]));
+        }
         line.clear();
         let mut too_long = false;
         let mut any = false;
