@@ -15,6 +15,7 @@
 //! Lookups go through an index by section and by (section, subsection), built once:
 //! with 5,000 remotes, finding one remote's entries must not scan all of them (issue 18).
 
+mod command;
 mod load;
 
 pub(crate) use load::Sources;
