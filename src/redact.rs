@@ -39,9 +39,9 @@ pub(crate) fn path(p: &str) -> String {
     shapes(&query(p))
 }
 
-/// A command line as it may be printed: the program, options (`-x`, `--name`), paths and
-/// numbers stay; any other argument, and the value of `--name=value` unless it is a path
-/// or a number, is `***`. git runs such lines (askpass programs, helpers) with arguments a
+/// A command line as it may be printed: the program, options (`-x`, `--name`), paths,
+/// numbers and subcommands stay; any other argument, and the value of `--name=value`
+/// unless it is one of those, is `***`. git runs such lines (askpass programs, helpers) with arguments a
 /// user may have put a token in.
 pub(crate) fn command(line: &str) -> String {
     let words =
@@ -65,10 +65,13 @@ pub(crate) fn command(line: &str) -> String {
     out.join(" ")
 }
 
-/// A path or a number: an argument that carries no secret.
+/// A path, a number or a subcommand (`guard`, `auth`, `git-credential`: lower-case
+/// letters and hyphens): an argument that carries no secret.
 fn harmless(w: &str) -> bool {
     let w = w.trim_matches(['"', '\'']);
     w.bytes().all(|b| b.is_ascii_digit())
+        || w.starts_with(|c: char| c.is_ascii_lowercase())
+            && w.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
         || ["/", "~/", "./", "../", "$HOME/"]
             .iter()
             .any(|p| w.starts_with(p))
@@ -332,6 +335,14 @@ mod tests {
             "helper --token=*** -v"
         );
         assert_eq!(command("/usr/bin/helper"), "/usr/bin/helper");
+        assert_eq!(
+            command("/usr/bin/gh auth git-credential"),
+            "/usr/bin/gh auth git-credential"
+        );
+        assert_eq!(
+            command("/opt/git-credcheck guard"),
+            "/opt/git-credcheck guard"
+        );
         assert_eq!(
             command("store --file '/a b/c' x'y z'"),
             "store --file /a b/c ***"
