@@ -111,6 +111,11 @@ fn read_inner(path: &Path, cap: u64) -> Result<Vec<u8>, Skipped> {
     // fstat on what was opened, not stat on the path: no swap in between.
     let meta = file.metadata().map_err(|e| Skipped::Unreadable(e.kind()))?;
     if !meta.is_file() {
+        // `/dev/null` is how people say "no such file" (`UserKnownHostsFile /dev/null`,
+        // `GIT_CONFIG_GLOBAL=/dev/null`): an empty file, not a skipped one.
+        if is_null_device(&meta) {
+            return Ok(Vec::new());
+        }
         return Err(Skipped::NotRegular);
     }
     if meta.len() > cap {
@@ -125,6 +130,12 @@ fn read_inner(path: &Path, cap: u64) -> Result<Vec<u8>, Skipped> {
         return Err(Skipped::TooLarge(cap));
     }
     Ok(buf)
+}
+
+fn is_null_device(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    meta.file_type().is_char_device()
+        && std::fs::metadata("/dev/null").is_ok_and(|null| null.rdev() == meta.rdev())
 }
 
 /// [`read_capped`] as text (lossy UTF-8).
@@ -294,6 +305,9 @@ mod tests {
         std::os::unix::fs::symlink("/dev/zero", &zero).expect("symlink");
         assert_eq!(read_capped(&zero, 1 << 20), Err(Skipped::NotRegular));
         assert_eq!(read_capped(dir.path(), 1 << 20), Err(Skipped::NotRegular));
+        let null = dir.path().join("null");
+        std::os::unix::fs::symlink("/dev/null", &null).expect("symlink");
+        assert_eq!(read_capped(&null, 1 << 20), Ok(Vec::new()));
         let skipped = take_skipped();
         let whats: Vec<_> = skipped.iter().map(|u| u.what.as_str()).collect();
         assert_eq!(
