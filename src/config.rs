@@ -68,8 +68,17 @@ impl Config {
             files.push(root.join(FILE_NAME));
         }
         for f in files {
-            if let Ok(text) = std::fs::read_to_string(&f) {
-                config.merge(&f, &text)?;
+            // A repository brings its own .credcheck.yaml: it may be a FIFO or a symlink
+            // to /dev/zero (issue 18). Such a file is skipped, and the run says so.
+            match crate::facts::files::read_text(&f, crate::facts::files::SMALL_CAP) {
+                Ok(text) => config.merge(&f, &text)?,
+                Err(crate::facts::files::Skipped::Unreadable(kind)) => {
+                    crate::facts::files::skipped(
+                        f.display().to_string(),
+                        crate::facts::files::Skipped::Unreadable(kind).reason(),
+                    )
+                }
+                Err(_) => {}
             }
         }
         Ok(config)

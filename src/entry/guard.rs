@@ -10,16 +10,16 @@ use crate::facts::request::{self, Attributes};
 use crate::facts::{Facts, PushUrl, Rejected, Remote, Stage};
 use crate::render::{self, Format, Report, Style};
 use crate::rules::{Category, Severity};
-use std::io::{Read, Write};
+use std::io::Write;
 
-const MAX_INPUT: u64 = 1 << 20;
+/// A credential request is a few lines; more is not git's protocol.
+const MAX_INPUT: usize = 1 << 20;
+
+/// How long git may take to write its request.
+const INPUT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
 
 pub(crate) fn run(operation: &str, today: Option<&str>) -> anyhow::Result<()> {
-    let mut input = Vec::new();
-    std::io::stdin()
-        .lock()
-        .take(MAX_INPUT)
-        .read_to_end(&mut input)?;
+    let input = request();
     let attrs = Attributes::parse(&input);
     match operation {
         "get" => get(&attrs, today),
@@ -27,6 +27,27 @@ pub(crate) fn run(operation: &str, today: Option<&str>) -> anyhow::Result<()> {
         "store" => store(&attrs, today),
         _ => Ok(()),
     }
+}
+
+/// git's request, up to the blank line that ends it (gitcredentials(7)): the guard does
+/// not wait for the end of its input, which a caller may keep open (issue 18). Bounded in
+/// size and time.
+fn request() -> Vec<u8> {
+    let mut stdin = crate::facts::files::Stdin::new(std::time::Instant::now() + INPUT_DEADLINE);
+    let mut input = Vec::new();
+    let mut line = Vec::new();
+    while let Some(read) = stdin.next_line(&mut line, MAX_INPUT) {
+        let crate::facts::files::Line::Text(text) = read else {
+            continue;
+        };
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        if text.is_empty() || input.len() + text.len() > MAX_INPUT {
+            break;
+        }
+        input.extend_from_slice(text);
+        input.push(b'\n');
+    }
+    input
 }
 
 /// The URL facts of a credential request.
@@ -46,6 +67,7 @@ fn facts_for(setup: &Setup, u: PushUrl, rejected: Option<Rejected>) -> Facts {
         }],
         pushed: None,
         rejected,
+        unchecked: crate::facts::files::take_skipped(),
     }
 }
 
@@ -85,7 +107,7 @@ fn show(
         return;
     }
     let report = Report {
-        diagnostics,
+        diagnostics: super::redacted(diagnostics),
         unused_suppressions: Vec::new(),
         root: None,
         notes: Vec::new(),

@@ -10,51 +10,86 @@
 use super::{emit, Setup};
 use crate::cli::OutputArgs;
 use crate::facts::pushed::{self, RefUpdate};
-use crate::facts::Stage;
-use std::io::Read;
+use crate::facts::{files, Stage};
+use std::time::{Duration, Instant};
 
-/// More input than this is not git's pre-push protocol.
-const MAX_STDIN: u64 = 64 << 20;
+/// A ref line longer than this is not git's pre-push protocol (refs are at most a few
+/// hundred bytes): it is counted as malformed, never kept.
+const MAX_LINE: usize = 64 * 1024;
+
+/// Reading git's ref lines may take this long even when the run's deadline is spent:
+/// git writes them all before it waits for the hook.
+const STDIN_GRACE: Duration = Duration::from_secs(2);
 
 pub(crate) fn pre_push(remote: &str, url: &str, output: &OutputArgs) -> anyhow::Result<bool> {
     let setup = Setup::new(output.today.as_deref())?;
     let mut facts = setup.facts(Stage::PrePush, vec![remote.to_owned()], Some(url));
-    // Ref lines are read after the facts, so that they are kept only when a rule needs them;
-    // otherwise they stream through a small buffer (10,000 lines cost next to nothing).
+    // Ref lines are read after the facts, and streamed: each line is checked and, when a
+    // rule needs the pushed range, inspected as it comes (issue 18: a mirror push of a
+    // million refs costs a buffer and one lookup per distinct commit, not their size).
     let dirs = pushed::guarded_dirs(&facts);
-    let keep = !dirs.is_empty();
-    let mut stdin =
-        std::io::BufReader::with_capacity(64 * 1024, std::io::stdin().lock().take(MAX_STDIN));
+    let until = Instant::now() + setup.ctx.deadline.remaining().max(STDIN_GRACE);
+    let mut inspector = match (&setup.repo, dirs.is_empty()) {
+        (Some(repo), false) => Some(pushed::Inspector::new(&repo.git_dir, remote, &dirs, until)),
+        _ => None,
+    };
+    let mut stdin = files::Stdin::new(until);
     let mut line = Vec::new();
     let (mut count, mut malformed, mut first_bad, mut number) = (0usize, 0usize, 0usize, 0usize);
-    let mut updates = Vec::new();
-    while {
-        line.clear();
-        std::io::BufRead::read_until(&mut stdin, b'\n', &mut line)? > 0
-    } {
+    while let Some(read) = stdin.next_line(&mut line, MAX_LINE) {
         number += 1;
-        let text = line.strip_suffix(b"\n").unwrap_or(&line);
-        if text.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        if !pushed::valid_line(text) {
+        let oids = match read {
+            files::Line::Text(text) if text.iter().all(u8::is_ascii_whitespace) => continue,
+            files::Line::Text(text) => pushed::oids(text),
+            files::Line::TooLong => None,
+        };
+        let Some((local, remote_oid)) = oids else {
             malformed += 1;
             if first_bad == 0 {
                 first_bad = number;
             }
             continue;
-        }
+        };
         count += 1;
-        if keep {
-            updates.extend(std::str::from_utf8(text).ok().and_then(pushed::parse_line));
+        if let Some(i) = &mut inspector {
+            i.add(local, remote_oid);
         }
     }
     if malformed > 0 {
         super::say(format_args!("git-credcheck: ignoring {malformed} malformed pre-push input line(s) (first: line {first_bad})"));
     }
-    facts.pushed = Some(range(&setup, remote, count, &updates, &dirs));
+    if stdin.timed_out {
+        files::skipped(
+            "the rest of the pre-push input",
+            format!("not read within the run's deadline ({count} ref lines read)"),
+        );
+    }
+    facts.pushed = Some(match inspector {
+        Some(i) => i.finish(),
+        None => pushed::Pushed {
+            refs: count,
+            ..Default::default()
+        },
+    });
+    facts.unchecked.extend(files::take_skipped());
     let report = setup.hook_report(&facts);
+    tell_skipped(&facts, &report, output);
     emit(output, &facts, &report, true)
+}
+
+/// A hook with nothing to report prints nothing, but what it skipped it says (issue 18):
+/// a push checked in part must not look like a push checked in full. With findings, the
+/// notes under the report say it.
+fn tell_skipped(facts: &crate::facts::Facts, report: &crate::render::Report, output: &OutputArgs) {
+    let human = output
+        .format
+        .is_none_or(|f| f == crate::render::Format::Human);
+    if !report.diagnostics.is_empty() || !human || output.facts || output.quiet {
+        return;
+    }
+    for u in &facts.unchecked {
+        super::say(format_args!("git-credcheck: skipped {}: {}", u.what, u.why));
+    }
 }
 
 fn range(
@@ -65,7 +100,13 @@ fn range(
     dirs: &[&str],
 ) -> pushed::Pushed {
     match (&setup.repo, !dirs.is_empty() && !updates.is_empty()) {
-        (Some(repo), true) => pushed::inspect(&repo.git_dir, remote, updates, dirs),
+        (Some(repo), true) => pushed::inspect(
+            &repo.git_dir,
+            remote,
+            updates,
+            dirs,
+            Instant::now() + setup.ctx.deadline.remaining().max(STDIN_GRACE),
+        ),
         _ => pushed::Pushed {
             refs: count,
             ..Default::default()
@@ -95,6 +136,7 @@ pub(crate) fn pre_commit(output: &OutputArgs) -> anyhow::Result<bool> {
             let remote = crate::facts::default_push_remote(&setup.git_config, setup.repo.as_ref());
             let facts = setup.facts(Stage::PreCommit, vec![remote], None);
             let report = setup.hook_report(&facts);
+            tell_skipped(&facts, &report, output);
             emit(output, &facts, &report, true)
         }
     }
@@ -111,6 +153,8 @@ fn run(
     let mut facts = setup.facts(stage, vec![remote.to_owned()], url);
     let dirs = pushed::guarded_dirs(&facts);
     facts.pushed = Some(range(&setup, remote, updates.len(), &updates, &dirs));
+    facts.unchecked.extend(files::take_skipped());
     let report = setup.hook_report(&facts);
+    tell_skipped(&facts, &report, output);
     emit(output, &facts, &report, true)
 }

@@ -75,6 +75,7 @@ impl Setup {
             remotes: facts::gather_remotes(&self.ctx, &self.git_config, &req),
             pushed: None,
             rejected: None,
+            unchecked: facts::files::take_skipped(),
         }
     }
 
@@ -95,7 +96,7 @@ impl Setup {
 
     pub(crate) fn report(&self, facts: &Facts) -> Report {
         Report {
-            diagnostics: crate::rules::run(facts, &self.settings),
+            diagnostics: redacted(crate::rules::run(facts, &self.settings)),
             unused_suppressions: self.settings.unused_suppressions(facts),
             root: self.repo.as_ref().and_then(|r| r.work_tree.clone()),
             notes: notes(facts),
@@ -114,10 +115,34 @@ fn speaks_during_a_push(d: &crate::rules::Diagnostic) -> bool {
     }
 }
 
-/// Guard status per HTTPS push URL (and the SSH guard's), for people (the doctor's notes).
+/// Diagnostics as they may be printed: every text a rule copied from the facts goes
+/// through the redactor once more (issue 18).
+pub(crate) fn redacted(
+    mut diagnostics: Vec<crate::rules::Diagnostic>,
+) -> Vec<crate::rules::Diagnostic> {
+    for d in &mut diagnostics {
+        crate::redact::finding(&mut d.finding);
+    }
+    diagnostics
+}
+
+/// Facts as JSON, every string redacted once more: what `--facts` and `-v` print.
+fn facts_json(facts: &Facts) -> anyhow::Result<serde_json::Value> {
+    let mut v = serde_json::to_value(facts)?;
+    crate::redact::json(&mut v);
+    Ok(v)
+}
+
+/// What the run skipped, then the guard status per HTTPS push URL (and the SSH guard's),
+/// for people (the doctor's notes).
 fn notes(facts: &Facts) -> Vec<String> {
     use crate::facts::credential::GuardState;
-    let mut out = install_ssh::notes(facts);
+    let mut out: Vec<String> = facts
+        .unchecked
+        .iter()
+        .map(|u| format!("skipped {}: {}", u.what, u.why))
+        .collect();
+    out.extend(install_ssh::notes(facts));
     let https: Vec<_> = facts
         .push_urls()
         .filter_map(|u| u.https.as_ref().map(|h| (u, h)))
@@ -153,11 +178,11 @@ pub(crate) fn emit(
     hook: bool,
 ) -> anyhow::Result<bool> {
     if out_args.verbose {
-        eprintln!("{}", serde_json::to_string_pretty(facts)?);
+        say(serde_json::to_string_pretty(&facts_json(facts)?)?);
     }
     if out_args.facts {
         let mut stdout = std::io::stdout().lock();
-        serde_json::to_writer_pretty(&mut stdout, facts)?;
+        serde_json::to_writer_pretty(&mut stdout, &facts_json(facts)?)?;
         writeln!(stdout)?;
         return Ok(report.has_errors());
     }

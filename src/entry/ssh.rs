@@ -275,6 +275,7 @@ fn check(input: Input) -> anyhow::Result<Option<Checked>> {
         }],
         pushed: None,
         rejected: None,
+        unchecked: crate::facts::files::take_skipped(),
     };
     let blocking = crate::rules::run(&facts, &settings)
         .into_iter()

@@ -1,10 +1,82 @@
 //! What every gatherer shares: the environment, the home directory, the XDG
-//! directories, the git program and its exec path, and the guard's ledger (read once,
-//! when first needed).
+//! directories, the git program and its exec path, the guard's ledger (read once,
+//! when first needed), and the run's one deadline.
 
 use super::{gitconfig, ledger, Env};
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The time one run (a hook, a guard request, a doctor) may spend waiting on other
+/// programs, all of them together (issue 18): three SSH URLs with a slow `Match exec`
+/// share it instead of taking it three times. `GIT_CREDCHECK_DEADLINE` (seconds) sets it.
+pub(crate) const RUN_BUDGET: Duration = Duration::from_secs(5);
+
+/// Less than this left is not worth starting a program for.
+const TOO_LITTLE: Duration = Duration::from_millis(50);
+
+/// The run's deadline: every subprocess draws its time from it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Deadline {
+    end: Instant,
+    budget: Duration,
+}
+
+impl Deadline {
+    pub(crate) fn new(budget: Duration) -> Deadline {
+        Deadline {
+            end: Instant::now() + budget,
+            budget,
+        }
+    }
+
+    /// [`RUN_BUDGET`], or `GIT_CREDCHECK_DEADLINE` seconds.
+    pub(crate) fn from_env() -> Deadline {
+        let budget = std::env::var("GIT_CREDCHECK_DEADLINE")
+            .ok()
+            .and_then(|s| s.trim().parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .map_or(RUN_BUDGET, |s| Duration::from_secs_f64(s.min(3600.0)));
+        Deadline::new(budget)
+    }
+
+    pub(crate) fn remaining(&self) -> Duration {
+        self.end.saturating_duration_since(Instant::now())
+    }
+
+    /// The time a probe may take: `cap` or what is left of the run, whichever is less;
+    /// `None` when too little is left to start one.
+    pub(crate) fn allow(&self, cap: Duration) -> Option<Duration> {
+        let left = self.remaining();
+        (left >= TOO_LITTLE).then(|| left.min(cap))
+    }
+
+    /// Why a probe did not run, for a note and a `Probed::Failed`.
+    pub(crate) fn spent(&self) -> String {
+        format!(
+            "not run: the run's {} deadline was spent on other checks",
+            seconds(self.budget)
+        )
+    }
+}
+
+/// `5s`, `1.5s`, `200ms`: a duration as people write it.
+pub(crate) fn seconds(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        return format!("{}ms", d.as_millis());
+    }
+    let s = format!("{:.1}", d.as_secs_f64());
+    format!("{}s", s.strip_suffix(".0").unwrap_or(&s))
+}
+
+#[cfg(test)]
+#[test]
+fn durations_read_well() {
+    assert_eq!(seconds(Duration::from_secs(5)), "5s");
+    assert_eq!(seconds(Duration::from_millis(1980)), "2s");
+    assert_eq!(seconds(Duration::from_millis(1500)), "1.5s");
+    assert_eq!(seconds(Duration::from_millis(200)), "200ms");
+}
 
 /// What gatherers share: the environment, home and the git program.
 pub(crate) struct Ctx {
@@ -17,6 +89,7 @@ pub(crate) struct Ctx {
     pub exec_path_env: Option<PathBuf>,
     pub xdg_state: Option<PathBuf>,
     ledger: OnceCell<Option<ledger::Ledger>>,
+    pub deadline: Deadline,
 }
 
 impl Ctx {
@@ -36,6 +109,7 @@ impl Ctx {
             exec_path_env: var("GIT_EXEC_PATH"),
             xdg_state: var("XDG_STATE_HOME"),
             ledger: OnceCell::new(),
+            deadline: Deadline::from_env(),
         }
     }
 
@@ -55,6 +129,7 @@ impl Ctx {
             exec_path_env: Some(home.join("libexec/git-core")),
             xdg_state: None,
             ledger: OnceCell::new(),
+            deadline: Deadline::new(RUN_BUDGET),
         }
     }
 
@@ -141,16 +216,23 @@ impl Ctx {
                         }
                     }
                 }
-                crate::process::run(
-                    &self.git,
-                    &["--exec-path"],
-                    b"",
-                    std::time::Duration::from_secs(5),
-                )
-                .ok()
-                .filter(|o| o.success())
-                .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
-                .unwrap_or_default()
+                let Some(allowed) = self.deadline.allow(Duration::from_secs(5)) else {
+                    super::files::skipped("`git --exec-path`", self.deadline.spent());
+                    return PathBuf::new();
+                };
+                match crate::process::run(&self.git, &["--exec-path"], b"", allowed) {
+                    Ok(o) if o.success() => {
+                        PathBuf::from(String::from_utf8_lossy(&o.stdout).trim())
+                    }
+                    Ok(o) if o.timed_out => {
+                        super::files::skipped(
+                            "`git --exec-path`",
+                            format!("did not finish within {}", seconds(allowed)),
+                        );
+                        PathBuf::new()
+                    }
+                    _ => PathBuf::new(),
+                }
             })
             .clone()
     }

@@ -55,17 +55,24 @@ fn legacy_hash(key: &[u8], host: &str, user: &str, password: &str) -> String {
     format!("{:x}", h.finalize())
 }
 
+/// The ledger's files are ours, but live in the user's state directory: read them as
+/// any other file, bounded.
+fn read(path: &Path) -> Result<Vec<u8>, crate::facts::files::Skipped> {
+    crate::facts::files::read_capped(path, crate::facts::files::CONFIG_CAP)
+}
+
 impl Ledger {
     /// Reads the ledger, if the guard ever recorded anything.
     pub(crate) fn load(dir: &Path) -> Option<Ledger> {
-        let key = std::fs::read(dir.join(KEY_FILE))
+        let key = read(&dir.join(KEY_FILE))
             .ok()
             .filter(|k| k.len() == KEY_LEN)?;
         Some(Ledger::with_key(dir, key))
     }
 
     fn with_key(dir: &Path, key: Vec<u8>) -> Ledger {
-        let text = std::fs::read_to_string(dir.join(LINES_FILE)).unwrap_or_default();
+        let text = read(&dir.join(LINES_FILE)).unwrap_or_default();
+        let text = String::from_utf8_lossy(&text);
         let mut first_seen = HashMap::new();
         let mut legacy = HashMap::new();
         for line in text.lines() {
@@ -108,26 +115,21 @@ pub(crate) fn record(
     password: &str,
     today: Date,
 ) -> anyhow::Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    use std::os::unix::fs::DirBuilderExt;
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(dir)?;
     let key_path = dir.join(KEY_FILE);
-    let key = match std::fs::read(&key_path) {
+    let key = match read(&key_path) {
         Ok(k) if k.len() == KEY_LEN => k,
-        _ => {
+        Ok(_) | Err(crate::facts::files::Skipped::Missing) => {
             let mut k = vec![0u8; KEY_LEN];
             std::fs::File::open("/dev/urandom")?.read_exact(&mut k)?;
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o600)
-                .open(&key_path)?;
-            f.write_all(&k)?;
+            open_private(&key_path, false)?.write_all(&k)?;
             k
         }
+        Err(e) => anyhow::bail!("ledger key {}: {}", key_path.display(), e.reason()),
     };
     let ledger = Ledger::with_key(dir, key);
     let hmac = keyed_hash(&ledger.key, host, user, password);
@@ -145,13 +147,28 @@ pub(crate) fn record(
         "kind": Shape::of(password).kind,
         "first_seen": first_seen.to_string(),
     });
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(0o600)
-        .open(dir.join(LINES_FILE))?;
+    let mut f = open_private(&dir.join(LINES_FILE), true)?;
     writeln!(f, "{line}")?;
     Ok(())
+}
+
+/// Opens a ledger file for writing, mode 0600, never through a symlink and never waiting
+/// on a FIFO (issue 18); anything but a regular file is refused.
+fn open_private(path: &Path, append: bool) -> anyhow::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .append(append)
+        .truncate(!append)
+        .create(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(|e| anyhow::anyhow!("ledger file {}: {e}", path.display()))?;
+    if !f.metadata()?.is_file() {
+        anyhow::bail!("ledger file {}: not a regular file", path.display());
+    }
+    Ok(f)
 }
 
 #[cfg(test)]

@@ -12,8 +12,9 @@
 //! and the readers they use: [`gitconfig`], [`shell`], [`netrc`], [`ledger`].
 
 pub(crate) mod credential;
-mod ctx;
+pub(crate) mod ctx;
 mod env;
+pub(crate) mod files;
 pub(crate) mod gitconfig;
 pub(crate) mod ledger;
 pub(crate) mod netrc;
@@ -27,7 +28,7 @@ pub(crate) mod ssh;
 pub(crate) mod testing;
 pub(crate) mod url;
 
-pub(crate) use ctx::Ctx;
+pub(crate) use ctx::{Ctx, Deadline};
 pub(crate) use env::Env;
 pub(crate) use repo::{common_dir, default_push_remote, load, Repo};
 
@@ -118,6 +119,9 @@ pub(crate) struct Facts {
     pub remotes: Vec<Remote>,
     pub pushed: Option<pushed::Pushed>,
     pub rejected: Option<Rejected>,
+    /// Files the run skipped and probes its deadline left no time for (issue 18).
+    #[serde(default)]
+    pub unchecked: Vec<files::Unchecked>,
 }
 
 impl Facts {
@@ -142,17 +146,22 @@ pub(crate) fn gather_remotes(ctx: &Ctx, config: &Config, req: &Request<'_>) -> V
     req.remotes
         .iter()
         .map(|name| Remote {
-            name: if url::looks_like_url(name) {
-                crate::redact::url(name)
-            } else {
-                name.clone()
-            },
+            name: display_remote(name),
             urls: url::push_urls(config, name)
                 .into_iter()
                 .map(|raw| push_url(ctx, config, req, name, raw))
                 .collect(),
         })
         .collect()
+}
+
+/// A remote name (a subsection of git's config) or a URL pushed to, as it may be printed.
+fn display_remote(name: &str) -> String {
+    if url::looks_like_url(name) {
+        crate::redact::url(name)
+    } else {
+        crate::redact::text(name)
+    }
 }
 
 fn push_url(
@@ -194,11 +203,7 @@ fn push_url(
     PushUrl {
         remote_helper,
         local_path_exists,
-        remote: if url::looks_like_url(remote) {
-            crate::redact::url(remote)
-        } else {
-            remote.to_owned()
-        },
+        remote: display_remote(remote),
         authenticated_now: req.authenticated_url.is_some_and(|a| a == raw.url),
         url: parsed,
         configured: raw.configured,

@@ -15,25 +15,49 @@ pub(crate) struct Repo {
     pub ownership_refused: bool,
 }
 
-/// Finds the repository around the current directory (or `GIT_DIR`).
-fn locate() -> Option<(PathBuf, Option<PathBuf>, bool)> {
-    let cwd = std::env::current_dir().ok()?;
+type Located = Option<(PathBuf, Option<PathBuf>, bool)>;
+
+/// Finds the repository around the current directory (or `GIT_DIR`). A `GIT_DIR` that is
+/// not a repository stops git ("fatal: not a git repository: '<dir>'"), and us.
+fn locate() -> Result<Located, gitconfig::Error> {
+    let Ok(cwd) = std::env::current_dir() else {
+        return Ok(None);
+    };
     if let Some(dir) = std::env::var_os("GIT_DIR").filter(|d| !d.is_empty()) {
+        let git_dir = cwd.join(&dir);
+        if !is_git_directory(&git_dir) {
+            return Err(gitconfig::Error::Read(format!(
+                "not a git repository: '{}' (from GIT_DIR; git refuses it too)",
+                Path::new(&dir).display()
+            )));
+        }
         let work_tree = std::env::var_os("GIT_WORK_TREE")
             .filter(|d| !d.is_empty())
             .map(|w| cwd.join(w));
-        return Some((cwd.join(dir), work_tree, true));
+        return Ok(Some((git_dir, work_tree, true)));
     }
-    let (path, trust) = gix::discover::upwards(&cwd).ok()?;
+    let Ok((path, trust)) = gix::discover::upwards(&cwd) else {
+        return Ok(None);
+    };
     let (git_dir, work_tree) = path.into_repository_and_work_tree_directories();
-    Some((git_dir, work_tree, trust == gix::sec::Trust::Full))
+    Ok(Some((git_dir, work_tree, trust == gix::sec::Trust::Full)))
+}
+
+/// setup.c `is_git_directory`, without reading anything: a HEAD, an object store and refs
+/// (or a `commondir` that has them).
+fn is_git_directory(dir: &Path) -> bool {
+    let has = |p: &str| dir.join(p).symlink_metadata().is_ok();
+    let common = has("commondir");
+    has("HEAD")
+        && (common || has("objects") || std::env::var_os("GIT_OBJECT_DIRECTORY").is_some())
+        && (common || has("refs"))
 }
 
 /// The repository and git's configuration as git would see them from here.
 pub(crate) fn load(ctx: &Ctx) -> Result<(Config, Option<Repo>), gitconfig::Error> {
-    let located = locate();
+    let located = locate()?;
     if std::env::var("GIT_CREDCHECK_CONFIG_READER").is_ok_and(|r| r == "git") {
-        let config = Config::read(&ctx.git)?;
+        let config = Config::read(&ctx.git, &ctx.deadline)?;
         let repo = located.map(|(git_dir, work_tree, trusted)| {
             let ownership_refused = !trusted
                 && !safe_directory_allows(&config, work_tree.as_deref().unwrap_or(&git_dir));
@@ -87,7 +111,7 @@ pub(crate) fn load(ctx: &Ctx) -> Result<(Config, Option<Repo>), gitconfig::Error
 
 /// The repository's common directory (a linked worktree's main .git).
 pub(crate) fn common_dir(git_dir: &Path) -> PathBuf {
-    match std::fs::read_to_string(git_dir.join("commondir")) {
+    match super::files::read_text(&git_dir.join("commondir"), super::files::SMALL_CAP) {
         Ok(c) => git_dir.join(c.trim()),
         Err(_) => git_dir.to_owned(),
     }
@@ -116,7 +140,7 @@ fn safe_directory_allows(config: &Config, dir: &Path) -> bool {
 
 /// The branch HEAD points at, if any.
 pub(crate) fn current_branch(repo: &Repo) -> Option<String> {
-    let head = std::fs::read_to_string(repo.git_dir.join("HEAD")).ok()?;
+    let head = super::files::read_text(&repo.git_dir.join("HEAD"), super::files::SMALL_CAP).ok()?;
     head.trim()
         .strip_prefix("ref: refs/heads/")
         .map(str::to_owned)

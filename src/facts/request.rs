@@ -76,7 +76,8 @@ pub(crate) fn push_url(
         }
         _ => (hostport.trim_matches(['[', ']']).to_owned(), None),
     };
-    let path = a.path.clone().unwrap_or_default();
+    // `path=` is git's, verbatim: a query string or a token in it is redacted (issue 18).
+    let path = crate::redact::path(a.path.as_deref().unwrap_or_default());
     let user_secret = a
         .username
         .as_deref()
@@ -91,7 +92,7 @@ pub(crate) fn push_url(
         user: a.username.clone().filter(|_| user_secret.is_none()),
         user_secret,
         password: None,
-        display: format!("{protocol}://{hostport}/{path}"),
+        display: crate::redact::url(&format!("{protocol}://{hostport}/{path}")),
     };
     let provider = provider::detect(&host, &path, hosts);
     let mut https = credential::gather(ctx, config, &parsed)?;

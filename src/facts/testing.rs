@@ -72,6 +72,7 @@ pub(crate) fn with_push_url(u: &str) -> Facts {
         }],
         pushed: None,
         rejected: None,
+        unchecked: Vec::new(),
     }
 }
 

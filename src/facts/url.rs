@@ -96,9 +96,9 @@ pub(crate) fn parse(url: &str) -> Result<ParsedUrl, String> {
                 .to_ascii_lowercase()
         }),
         port: u.port,
-        path: String::from_utf8_lossy(&u.path)
-            .trim_start_matches('/')
-            .to_owned(),
+        // The path, as every string that leaves here, is printable: a query's values and
+        // token-shaped segments are redacted (issue 18).
+        path: crate::redact::path(String::from_utf8_lossy(&u.path).trim_start_matches('/')),
         user,
         user_secret,
         password: u.password().map(Shape::of),
@@ -170,10 +170,7 @@ pub(crate) struct RawPushUrl {
 pub(crate) fn push_urls(config: &Config, remote: &str) -> Vec<RawPushUrl> {
     let mut urls: Vec<(&str, Source)> = Vec::new();
     let mut pushurls: Vec<(&str, Source)> = Vec::new();
-    for e in &config.entries {
-        if e.section != "remote" || e.subsection.as_deref() != Some(remote) {
-            continue;
-        }
+    for e in config.subsection("remote", Some(remote)) {
         let list = match e.name.as_str() {
             "url" => &mut urls,
             "pushurl" => &mut pushurls,
@@ -280,8 +277,8 @@ pub(crate) fn looks_like_url(s: &str) -> bool {
 
 fn rewritten(config: &Config, url: &str, configured: Option<Source>, kind: &str) -> RawPushUrl {
     let mut best: Option<(&str, &str, Source)> = None;
-    for e in &config.entries {
-        if e.section != "url" || e.name != kind {
+    for e in config.section("url") {
+        if e.name != kind {
             continue;
         }
         let (Some(base), Some(prefix)) = (e.subsection.as_deref(), e.value.as_deref()) else {

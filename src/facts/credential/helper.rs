@@ -63,7 +63,7 @@ pub(super) fn helper(ctx: &Ctx, entry: &Entry, value: &str, req: &Request) -> He
                     )
                 };
                 (
-                    crate::redact::text(v),
+                    crate::redact::command(v),
                     kind,
                     file_program(Path::new(&first)),
                     words,
@@ -74,7 +74,7 @@ pub(super) fn helper(ctx: &Ctx, entry: &Entry, value: &str, req: &Request) -> He
                 } else {
                     find_program(ctx, &format!("git-credential-{first}"))
                 };
-                (crate::redact::text(v), kind_of(&first), program, words)
+                (crate::redact::command(v), kind_of(&first), program, words)
             }
         };
     let file_arg = option_value(&args, "--file")
@@ -222,8 +222,15 @@ pub(super) fn askpass(ctx: &Ctx, config: &Config) -> Vec<Askpass> {
 
 /// git runs an askpass value as a program path, not through the shell (prompt.c
 /// `do_askpass`: the value is `argv[0]`, the prompt `argv[1]`).
+/// A missing one is named as a redacted command line (`core.askPass = /bin/echo <token>`,
+/// issue 18).
 fn askpass_program(ctx: &Ctx, value: &str) -> Program {
-    find_program(ctx, value)
+    match find_program(ctx, value) {
+        Program::Missing { looked_for } => Program::Missing {
+            looked_for: crate::redact::command(&looked_for),
+        },
+        found => found,
+    }
 }
 
 #[cfg(test)]

@@ -17,11 +17,7 @@ pub(super) fn extra_headers(config: &Config, url: &ParsedUrl) -> Vec<ExtraHeader
         username: url.user.clone(),
     };
     let mut out = Vec::new();
-    for e in config
-        .entries
-        .iter()
-        .filter(|e| e.section == "http" && e.name == "extraheader")
-    {
+    for e in config.section("http").filter(|e| e.name == "extraheader") {
         if let Some(p) = &e.subsection {
             if !p.contains("://") || !pattern_matches(p, &req) {
                 continue;
@@ -82,11 +78,7 @@ pub(super) fn proxy(config: &Config, url: &ParsedUrl) -> Option<Source> {
         username: url.user.clone(),
     };
     let mut found = None;
-    for e in config
-        .entries
-        .iter()
-        .filter(|e| e.section == "http" && e.name == "proxy")
-    {
+    for e in config.section("http").filter(|e| e.name == "proxy") {
         if e.subsection
             .as_deref()
             .is_some_and(|p| !p.contains("://") || !pattern_matches(p, &req))

@@ -251,7 +251,7 @@ pub(crate) fn gather(ctx: &Ctx, config: &Config, url: &ParsedUrl) -> Option<Http
     let mut username_config = None;
     let mut use_http_path = false;
     let mut had_guard = false;
-    for e in config.entries.iter().filter(|e| e.section == "credential") {
+    for e in config.section("credential") {
         if !matching(e) {
             continue;
         }

@@ -138,12 +138,10 @@ fn split_user(user: Option<&str>) -> (Option<String>, Option<Shape>) {
     }
 }
 
+/// A FIFO or device is skipped, not waited on; a store above the cap is skipped, not
+/// cut (issue 18). Both are noted by the reader.
 fn read_bounded(file: &Path) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let f = std::fs::File::open(file).ok()?;
-    let mut buf = Vec::new();
-    f.take(MAX_STORE_BYTES).read_to_end(&mut buf).ok()?;
-    Some(buf)
+    crate::facts::files::read_capped(file, MAX_STORE_BYTES).ok()
 }
 
 /// `~/.netrc` (or `$NETRC`), which git asks libcurl to read (CURLOPT_NETRC optional): the

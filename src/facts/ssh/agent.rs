@@ -19,7 +19,10 @@ pub(super) fn probe_agent(ctx: &Ctx, identity_agent: Option<&str>, home: &Path) 
     let Some(socket) = socket else {
         return Probed::Absent;
     };
-    match agent_identities(&socket) {
+    let Some(allowed) = ctx.deadline.allow(Duration::from_secs(2)) else {
+        return Probed::Failed(format!("the agent was {}", ctx.deadline.spent()));
+    };
+    match agent_identities(&socket, allowed) {
         Ok(identities) => Probed::Found(Agent { socket, identities }),
         Err(e)
             if e.kind() == std::io::ErrorKind::NotFound
@@ -35,11 +38,11 @@ pub(super) fn probe_agent(ctx: &Ctx, identity_agent: Option<&str>, home: &Path) 
 }
 
 /// SSH2_AGENTC_REQUEST_IDENTITIES (11) → SSH2_AGENT_IDENTITIES_ANSWER (12).
-fn agent_identities(socket: &Path) -> std::io::Result<Vec<String>> {
+fn agent_identities(socket: &Path, allowed: Duration) -> std::io::Result<Vec<String>> {
     use std::io::{Read, Write};
     let mut s = std::os::unix::net::UnixStream::connect(socket)?;
-    s.set_read_timeout(Some(Duration::from_secs(2)))?;
-    s.set_write_timeout(Some(Duration::from_secs(2)))?;
+    s.set_read_timeout(Some(allowed))?;
+    s.set_write_timeout(Some(allowed))?;
     s.write_all(&[0, 0, 0, 1, 11])?;
     let mut len = [0u8; 4];
     s.read_exact(&mut len)?;

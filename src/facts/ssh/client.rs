@@ -4,12 +4,18 @@
 
 use super::{ClientConfig, Probed, Program};
 use crate::facts::url::ParsedUrl;
+use crate::facts::Deadline;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-const DEADLINE: Duration = Duration::from_secs(5);
+/// The most one `ssh -G` may take, when the run has that much left.
+const CAP: Duration = Duration::from_secs(5);
 
-pub(super) fn client_config(program: &Program, url: &ParsedUrl) -> Probed<ClientConfig> {
+pub(super) fn client_config(
+    program: &Program,
+    url: &ParsedUrl,
+    deadline: &Deadline,
+) -> Probed<ClientConfig> {
     let host = url.host.clone().unwrap_or_default();
     if host.starts_with('-') {
         return Probed::Failed("host name starts with '-'".into());
@@ -25,23 +31,30 @@ pub(super) fn client_config(program: &Program, url: &ParsedUrl) -> Probed<Client
         _ => args.push(host),
     }
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = match crate::process::run(&program.name, &argv, b"", DEADLINE) {
+    let what = format!("`{} -G {}`", program.name, args.last().map_or("", |a| a));
+    let Some(allowed) = deadline.allow(CAP) else {
+        crate::facts::files::skipped(&what, deadline.spent());
+        return Probed::Failed(format!("`{} -G` {}", program.name, deadline.spent()));
+    };
+    let out = match crate::process::run(&program.name, &argv, b"", allowed) {
         Ok(o) => o,
         Err(e) => return Probed::Failed(format!("could not run `{} -G`: {e}", program.name)),
     };
     if out.timed_out {
-        return Probed::Failed(format!(
-            "`{} -G` did not finish within {DEADLINE:?}",
-            program.name
-        ));
+        let why = format!(
+            "did not finish within {}",
+            crate::facts::ctx::seconds(allowed)
+        );
+        crate::facts::files::skipped(&what, &why);
+        return Probed::Failed(format!("`{} -G` {why}", program.name));
     }
     if !out.success() {
         let err = String::from_utf8_lossy(&out.stderr);
-        return Probed::Failed(format!(
+        return Probed::Failed(crate::redact::text(&format!(
             "`{} -G` failed: {}",
             program.name,
             err.lines().next().unwrap_or("").trim()
-        ));
+        )));
     }
     let config = parse_client_config(&String::from_utf8_lossy(&out.stdout));
     if config.hostname.is_empty() {

@@ -74,11 +74,10 @@ pub(super) fn key_file(path: &Path) -> KeyFile {
     k
 }
 
-pub(super) fn read_head(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut buf = Vec::new();
-    std::fs::File::open(path)?.take(max).read_to_end(&mut buf)?;
-    Ok(buf)
+/// Reads a key or known_hosts file through the bounded reader: a FIFO or a device is
+/// skipped (and noted), never waited on.
+pub(super) fn read_head(path: &Path, max: u64) -> Result<Vec<u8>, crate::facts::files::Skipped> {
+    crate::facts::files::read_capped(path, max)
 }
 
 pub(super) fn public_key_line(line: &str) -> Option<(String, Vec<u8>)> {

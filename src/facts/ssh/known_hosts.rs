@@ -33,9 +33,14 @@ pub(super) fn probe_known_hosts(
     let retired_list = provider.map(|p| p.info().retired_host_keys).unwrap_or(&[]);
     let mut known = false;
     let mut retired = Vec::new();
+    let mut unread = None;
     for f in &files {
-        let Ok(bytes) = read_head(f, 16 << 20) else {
-            continue;
+        let bytes = match read_head(f, 16 << 20) {
+            Ok(b) => b,
+            Err(e) => {
+                unread.get_or_insert(format!("{}: {}", f.display(), e.reason()));
+                continue;
+            }
         };
         for line in String::from_utf8_lossy(&bytes).lines() {
             let Some((t, b64)) = known_hosts_match(line, &name) else {
@@ -53,6 +58,10 @@ pub(super) fn probe_known_hosts(
                 }
             }
         }
+    }
+    // A file we could not read may hold the host: unknown, not "not known" (issue 18).
+    if let (false, Some(why)) = (known, unread) {
+        return Probed::Failed(format!("could not read {why}"));
     }
     Probed::Found(KnownHost {
         name,

@@ -202,7 +202,7 @@ pub(crate) fn gather_for(
     let program = program(ctx, config, command);
     let host = url.host.clone().unwrap_or_default();
     let client = if program.found && program.variant == Variant::Ssh {
-        client::client_config(&program, url)
+        client::client_config(&program, url, &ctx.deadline)
     } else if program.variant != Variant::Ssh {
         Probed::Absent
     } else {
