@@ -102,15 +102,19 @@ fn in_repo(setup: &Setup) -> bool {
     setup.repo.as_ref().is_some_and(|r| !r.ownership_refused)
 }
 
-pub(crate) fn install(setup: &Setup, args: &InstallArgs) -> anyhow::Result<()> {
-    let scope = if args.local {
-        Scope::Local
-    } else {
-        Scope::Global
-    };
-    if scope == Scope::Local && !in_repo(setup) {
+/// `--local` (in a repository) or the global configuration.
+fn scope(setup: &Setup, args: &InstallArgs) -> anyhow::Result<Scope> {
+    if !args.local {
+        return Ok(Scope::Global);
+    }
+    if !in_repo(setup) {
         bail!("--local needs a git repository");
     }
+    Ok(Scope::Local)
+}
+
+pub(crate) fn install(setup: &Setup, args: &InstallArgs) -> anyhow::Result<()> {
+    let scope = scope(setup, args)?;
     let command = guard_command()?;
     wrap(setup, scope, &command)?;
     if scope == Scope::Global && in_repo(setup) {
@@ -171,14 +175,7 @@ fn wrap(setup: &Setup, scope: Scope, command: &str) -> anyhow::Result<()> {
 }
 
 pub(crate) fn uninstall(setup: &Setup, args: &InstallArgs) -> anyhow::Result<()> {
-    let scope = if args.local {
-        Scope::Local
-    } else {
-        Scope::Global
-    };
-    if scope == Scope::Local && !in_repo(setup) {
-        bail!("--local needs a git repository");
-    }
+    let scope = scope(setup, args)?;
     if !unwrap(setup, scope)? {
         super::say(format_args!(
             "git-credcheck: no SSH guard installed in {}",

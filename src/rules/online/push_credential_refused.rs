@@ -64,11 +64,7 @@ fn push_credential_refused(facts: &Facts) -> Vec<Finding> {
 
 fn http(facts: &Facts, u: &PushUrl, p: &Probe, status: u16) -> Finding {
     let info = u.provider.map(|k| k.info());
-    let host = u
-        .https
-        .as_ref()
-        .map(|h| h.request.host.clone())
-        .unwrap_or_default();
+    let host = super::support::credential_host(u);
     let said = answer(p, Some(status));
     match sent(facts, u, p) {
         Some(s) => {

@@ -60,11 +60,7 @@ fn push_permission_denied(facts: &Facts) -> Vec<Finding> {
 
 fn http(facts: &Facts, u: &PushUrl, p: &Probe, status: Option<u16>) -> Finding {
     let info = u.provider.map(|k| k.info());
-    let host = u
-        .https
-        .as_ref()
-        .map(|h| h.request.host.clone())
-        .unwrap_or_default();
+    let host = super::support::credential_host(u);
     let s = sent(facts, u, p);
     let what = s
         .as_ref()

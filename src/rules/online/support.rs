@@ -93,6 +93,14 @@ pub(super) fn answer(p: &Probe, status: Option<u16>) -> String {
 }
 
 /// Milliseconds as seconds for people: "0.21 s".
+/// The host git sends credentials for (`host[:port]`), empty for a non-HTTP URL.
+pub(super) fn credential_host(u: &PushUrl) -> String {
+    u.https
+        .as_ref()
+        .map(|h| h.request.host.clone())
+        .unwrap_or_default()
+}
+
 pub(super) fn seconds(ms: u64) -> String {
     format!("{:.2} s", ms as f64 / 1000.0)
 }
