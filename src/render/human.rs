@@ -25,6 +25,9 @@ pub(crate) fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::
 }
 
 fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    // One fix block per cause: a second finding about the same credential (same place,
+    // same commands) points at the first instead of repeating its steps.
+    let mut shown: Vec<(&str, Option<&crate::rules::Location>, &[String])> = Vec::new();
     for d in &report.diagnostics {
         if style.quiet && d.severity != Severity::Error {
             continue;
@@ -47,9 +50,20 @@ fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "  = cause: {c}")?;
         }
         if let Some(fix) = &f.fix {
-            writeln!(out, "  = fix: {}", fix.title)?;
-            for c in &fix.commands {
-                writeln!(out, "        {c}")?;
+            let same = shown.iter().find(|(_, loc, cmds)| {
+                *loc == f.location.as_ref() && *cmds == fix.commands.as_slice()
+            });
+            match same {
+                Some((code, _, _)) if !fix.commands.is_empty() => {
+                    writeln!(out, "  = fix: the same steps as [{code}] above")?;
+                }
+                _ => {
+                    writeln!(out, "  = fix: {}", fix.title)?;
+                    for c in &fix.commands {
+                        writeln!(out, "        {c}")?;
+                    }
+                    shown.push((d.rule.code, f.location.as_ref(), &fix.commands));
+                }
             }
         }
         writeln!(
@@ -133,5 +147,37 @@ mod tests {
             "{out:?}"
         );
         assert!(!out.contains('\x1b'));
+    }
+
+    /// Two findings about one stored credential print its fix steps once.
+    #[test]
+    fn one_fix_block_per_credential() {
+        let loc = crate::rules::Location {
+            file: Some("/home/u/.git-credentials".into()),
+            line: Some(1),
+            what: "stored credential".into(),
+        };
+        let finding = |m: &str| {
+            Finding::new(m).location(loc.clone()).fix(
+                "replace it",
+                vec!["sed -i '1d' '/home/u/.git-credentials'".into()],
+            )
+        };
+        let mut r = report("first");
+        r.diagnostics[0].finding = finding("first");
+        r.diagnostics.push(Diagnostic {
+            rule: crate::rules::ALL[1],
+            severity: Severity::Error,
+            finding: finding("second"),
+        });
+        let out = text(&r, false);
+        assert_eq!(out.matches("sed -i '1d'").count(), 1, "{out}");
+        assert!(
+            out.contains(&format!(
+                "the same steps as [{}] above",
+                crate::rules::ALL[0].code
+            )),
+            "{out}"
+        );
     }
 }
