@@ -10,6 +10,7 @@ mod config;
 mod date;
 mod entry;
 mod facts;
+mod platform;
 mod process;
 mod provider;
 mod redact;

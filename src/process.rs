@@ -14,8 +14,8 @@
 //!
 //! This module must not interpret output: gatherers do that.
 
+#[cfg(unix)]
 use std::os::fd::{AsRawFd, OwnedFd};
-use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -75,6 +75,7 @@ pub(crate) fn run_with_env(
     env: &[(&str, &str)],
 ) -> std::io::Result<Output> {
     let end = Instant::now() + deadline;
+    #[cfg(unix)]
     become_subreaper();
     let mut cmd = Command::new(program);
     cmd.args(args)
@@ -93,21 +94,28 @@ pub(crate) fn run_with_env(
     for (k, v) in env {
         cmd.env(k, v);
     }
-    // SAFETY: setsid is async-signal-safe; it detaches the child from our terminal and
-    // makes it the leader of a new process group that we can kill as a whole.
-    unsafe {
-        cmd.pre_exec(|| {
-            libc::setsid();
-            Ok(())
-        });
-    }
-    let mut child = {
+    crate::platform::detach(&mut cmd);
+    let child = {
         let mut children = lock_children();
         let child = cmd.spawn()?;
         children.push(child.id() as i32);
         child
     };
     let pid = child.id() as i32;
+    #[cfg(windows)]
+    return Ok(windows_wait(child, pid, input, end));
+    #[cfg(unix)]
+    unix_wait(child, pid, input, end)
+}
+
+/// Unix: one thread polls the pipes and the exit; the group is killed at the end.
+#[cfg(unix)]
+fn unix_wait(
+    mut child: std::process::Child,
+    pid: i32,
+    input: &[u8],
+    end: Instant,
+) -> std::io::Result<Output> {
     let mut pipes = [
         Pipe::new(child.stdout.take().map(OwnedFd::from), Dir::Out),
         Pipe::new(child.stderr.take().map(OwnedFd::from), Dir::Out),
@@ -132,18 +140,77 @@ pub(crate) fn run_with_env(
     })
 }
 
+/// Windows: the pipes are drained by threads, the exit is polled every [`TICK`], and at
+/// the deadline the whole tree is ended with `taskkill /T /F` (then `Child::kill`).
+#[cfg(windows)]
+fn windows_wait(mut child: std::process::Child, pid: i32, input: &[u8], end: Instant) -> Output {
+    use std::io::{Read, Write};
+    fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut kept = Vec::new();
+            if let Some(p) = pipe {
+                let _ = p.take(MAX_OUTPUT as u64).read_to_end(&mut kept);
+            }
+            kept
+        })
+    }
+    let out = drain(child.stdout.take());
+    let err = drain(child.stderr.take());
+    if let Some(mut stdin) = child.stdin.take() {
+        let input = input.to_vec();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
+    }
+    let mut timed_out = false;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break s.code(),
+            Ok(None) if Instant::now() >= end => {
+                timed_out = true;
+                break None;
+            }
+            Ok(None) => std::thread::sleep(TICK),
+            Err(_) => break None,
+        }
+    };
+    kill_group(pid);
+    let _ = child.kill();
+    let _ = child.wait();
+    lock_children().retain(|c| *c != pid);
+    let join = |h: std::thread::JoinHandle<Vec<u8>>| {
+        let stop = Instant::now() + GRACE;
+        while !h.is_finished() && Instant::now() < stop {
+            std::thread::sleep(TICK);
+        }
+        if h.is_finished() {
+            h.join().unwrap_or_default()
+        } else {
+            Vec::new()
+        }
+    };
+    Output {
+        status,
+        stdout: join(out),
+        stderr: join(err),
+        timed_out,
+    }
+}
+
 fn lock_children() -> std::sync::MutexGuard<'static, Vec<i32>> {
     CHILDREN
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+#[cfg(unix)]
 #[derive(PartialEq)]
 enum Dir {
     In,
     Out,
 }
 
+#[cfg(unix)]
 struct Pipe {
     fd: Option<OwnedFd>,
     dir: Dir,
@@ -151,6 +218,7 @@ struct Pipe {
     written: usize,
 }
 
+#[cfg(unix)]
 impl Pipe {
     fn new(fd: Option<OwnedFd>, dir: Dir) -> Pipe {
         if let Some(fd) = &fd {
@@ -220,6 +288,7 @@ impl Pipe {
     }
 }
 
+#[cfg(unix)]
 /// Moves data until the child has exited and its pipes are drained, or `end`. Returns
 /// whether the deadline cut it short.
 fn pump(pid: i32, pipes: &mut [Pipe; 3], input: &[u8], end: Instant) -> bool {
@@ -280,6 +349,7 @@ fn pump(pid: i32, pipes: &mut [Pipe; 3], input: &[u8], end: Instant) -> bool {
     }
 }
 
+#[cfg(unix)]
 /// Whether `pid` has exited, without reaping it: its process group id stays ours to
 /// kill until we reap it.
 fn has_exited(pid: i32) -> bool {
@@ -297,24 +367,24 @@ fn has_exited(pid: i32) -> bool {
 }
 
 fn kill_group(pid: i32) {
-    // SAFETY: plain syscall; an ESRCH for an already gone group is fine.
-    unsafe {
-        libc::kill(-pid, libc::SIGKILL);
-    }
+    crate::platform::kill_tree(pid);
 }
 
+#[cfg(unix)]
 /// Makes processes that outlive their parent below us our children, so that a
 /// grandchild that escaped its process group (`setsid`) can still be found and ended.
 fn become_subreaper() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         // SAFETY: prctl with integer arguments; failure only loses the orphan cleanup.
+        #[cfg(target_os = "linux")]
         unsafe {
             libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
         }
     });
 }
 
+#[cfg(unix)]
 /// Kills and reaps our children that we did not start (`started`), in a session other
 /// than ours: orphans of a program we ran, reparented to us. Children started without
 /// this module share our session and are left alone.
@@ -346,6 +416,7 @@ fn kill_orphans(started: &[i32]) {
     }
 }
 
+#[cfg(unix)]
 /// Our children, from `/proc/self/task/*/children`.
 fn our_children() -> Vec<i32> {
     let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
@@ -362,6 +433,7 @@ fn our_children() -> Vec<i32> {
         .collect()
 }
 
+#[cfg(unix)]
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -103,9 +103,8 @@ impl SelfName {
 }
 
 pub(super) fn same_file(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
     match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        (Ok(a), Ok(b)) => crate::platform::same_file(&a, &b),
         _ => false,
     }
 }
@@ -278,9 +277,8 @@ pub(crate) fn uninstall(args: &InstallArgs) -> anyhow::Result<()> {
 }
 
 fn write_executable(path: &Path, text: &str) -> anyhow::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
     std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))?;
+    crate::platform::set_executable(path)?;
     Ok(())
 }
 
@@ -362,6 +360,7 @@ mod tests {
         assert_eq!(me.path, Some(bin));
     }
 
+    #[cfg(unix)]
     #[test]
     fn the_invoked_path_is_kept_unresolved() {
         let dir = tempfile::tempdir().expect("tmp");

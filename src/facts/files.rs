@@ -97,12 +97,9 @@ pub(crate) fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, Skipped> {
 }
 
 fn read_inner(path: &Path, cap: u64) -> Result<Vec<u8>, Skipped> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        // A FIFO opens at once instead of waiting for a writer; a terminal device does
-        // not become our controlling terminal.
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+    // A FIFO opens at once instead of waiting for a writer; a terminal device does
+    // not become our controlling terminal.
+    let file = crate::platform::open_without_waiting(std::fs::OpenOptions::new().read(true))
         .open(path)
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory => Skipped::Missing,
@@ -133,9 +130,7 @@ fn read_inner(path: &Path, cap: u64) -> Result<Vec<u8>, Skipped> {
 }
 
 fn is_null_device(meta: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::{FileTypeExt, MetadataExt};
-    meta.file_type().is_char_device()
-        && std::fs::metadata("/dev/null").is_ok_and(|null| null.rdev() == meta.rdev())
+    crate::platform::is_null_device(meta)
 }
 
 /// [`read_capped`] as text (lossy UTF-8).
@@ -229,50 +224,18 @@ impl Stdin {
     fn fill(&mut self) -> bool {
         self.start = 0;
         self.end = 0;
-        while !self.eof {
-            let left = self
-                .until
-                .saturating_duration_since(std::time::Instant::now());
-            let mut fds = libc::pollfd {
-                fd: 0,
-                events: libc::POLLIN,
-                revents: 0,
-            };
-            let ms = left.as_millis().min(i32::MAX as u128) as i32;
-            // SAFETY: poll on one pollfd we own.
-            let n = unsafe { libc::poll(&mut fds, 1, ms) };
-            if n < 0 {
-                if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
-                    continue;
-                }
-                self.eof = true;
-                break;
-            }
-            if n == 0 {
-                self.timed_out = true;
-                self.eof = true;
-                break;
-            }
-            if fds.revents & libc::POLLNVAL != 0 {
-                self.eof = true;
-                break;
-            }
-            // SAFETY: read into our own buffer of the given length.
-            let r = unsafe { libc::read(0, self.buf.as_mut_ptr().cast(), self.buf.len()) };
-            if r > 0 {
-                self.end = r as usize;
+        if self.eof {
+            return false;
+        }
+        match crate::platform::read_stdin(&mut self.buf, self.until) {
+            crate::platform::StdinRead::Data(n) => {
+                self.end = n;
                 return true;
             }
-            if r < 0
-                && matches!(
-                    std::io::Error::last_os_error().kind(),
-                    std::io::ErrorKind::Interrupted | std::io::ErrorKind::WouldBlock
-                )
-            {
-                continue;
-            }
-            self.eof = true;
+            crate::platform::StdinRead::TimedOut => self.timed_out = true,
+            crate::platform::StdinRead::End => {}
         }
+        self.eof = true;
         false
     }
 }
@@ -281,6 +244,7 @@ impl Stdin {
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
     #[test]
     fn reads_regular_files_and_skips_the_rest() {
         let dir = tempfile::tempdir().expect("tmp");

@@ -115,11 +115,7 @@ pub(crate) fn record(
     password: &str,
     today: Date,
 ) -> anyhow::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)?;
+    crate::platform::private_dir(std::fs::DirBuilder::new().recursive(true)).create(dir)?;
     let key_path = dir.join(KEY_FILE);
     let key = match read(&key_path) {
         Ok(k) if k.len() == KEY_LEN => k,
@@ -155,16 +151,15 @@ pub(crate) fn record(
 /// Opens a ledger file for writing, mode 0600, never through a symlink and never waiting
 /// on a FIFO (issue 18); anything but a regular file is refused.
 fn open_private(path: &Path, append: bool) -> anyhow::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let f = std::fs::OpenOptions::new()
-        .write(true)
-        .append(append)
-        .truncate(!append)
-        .create(true)
-        .mode(0o600)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
-        .open(path)
-        .map_err(|e| anyhow::anyhow!("ledger file {}: {e}", path.display()))?;
+    let f = crate::platform::private_file_no_follow(
+        std::fs::OpenOptions::new()
+            .write(true)
+            .append(append)
+            .truncate(!append)
+            .create(true),
+    )
+    .open(path)
+    .map_err(|e| anyhow::anyhow!("ledger file {}: {e}", path.display()))?;
     if !f.metadata()?.is_file() {
         anyhow::bail!("ledger file {}: not a regular file", path.display());
     }
@@ -175,8 +170,10 @@ fn open_private(path: &Path, append: bool) -> anyhow::Result<std::fs::File> {
 mod tests {
     use super::*;
 
+    #[cfg_attr(windows, allow(dead_code))]
     const SECRET: &str = "glpat-SECRETSECRETSECRET";
 
+    #[cfg(unix)]
     #[test]
     fn records_once_keeps_no_secret_and_is_private() {
         use std::os::unix::fs::PermissionsExt;
@@ -221,6 +218,7 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_legacy_ledger_keeps_its_dates() {
         use std::os::unix::fs::OpenOptionsExt;

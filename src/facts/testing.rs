@@ -119,10 +119,9 @@ pub(crate) fn config(entries: &[(&str, &str)]) -> Config {
 
 /// An executable script at `path` (parents created).
 pub(crate) fn executable(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
     std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
     std::fs::write(path, "#!/bin/sh\n").expect("write");
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    crate::platform::set_executable(path).expect("chmod");
 }
 
 pub(crate) fn helper(kind: HelperKind, program: Program, answer: Answer) -> Helper {

@@ -193,6 +193,7 @@ mod tests {
         assert_eq!(url_of(&a).as_deref(), Some("ssh://git@[::1]:2222/x.git"));
     }
 
+    #[cfg(unix)]
     #[test]
     fn what_git_does_not_pass_is_left_alone() {
         assert_eq!(parse(&args(&["-Z", "host"])), None);
@@ -201,6 +202,7 @@ mod tests {
         assert_eq!(parse(&[OsString::from("-4"), non_utf8()]), None);
     }
 
+    #[cfg(unix)]
     fn non_utf8() -> OsString {
         use std::os::unix::ffi::OsStringExt;
         OsString::from_vec(vec![0xff, b'h'])

@@ -8,7 +8,6 @@ use crate::facts::ssh::failure;
 use crate::facts::ssh::guard::SshCommand;
 use std::ffi::OsString;
 use std::io::{Read, Write};
-use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, ExitCode, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::mpsc;
@@ -126,18 +125,19 @@ impl Target {
 }
 
 pub(super) fn stdout_is_dev_null() -> bool {
-    use std::os::unix::fs::{FileTypeExt, MetadataExt};
-    let Ok(null) = std::fs::metadata("/dev/null") else {
-        return false;
-    };
-    std::fs::metadata("/proc/self/fd/1")
-        .or_else(|_| std::fs::metadata("/dev/fd/1"))
-        .is_ok_and(|m| m.file_type().is_char_device() && m.rdev() == null.rdev())
+    crate::platform::stdout_is_null()
 }
 
 /// Replaces this process with the program (stdio untouched).
 pub(super) fn exec(target: &Target, args: &[OsString]) -> ExitCode {
-    let err = target.command(args).exec();
+    #[cfg(unix)]
+    let err = std::os::unix::process::CommandExt::exec(&mut target.command(args));
+    // Windows has no exec: run the program and pass its exit status on.
+    #[cfg(windows)]
+    let err = match target.command(args).status() {
+        Ok(status) => return exit_code(status),
+        Err(e) => e,
+    };
     crate::entry::say(format_args!(
         "git-credcheck ssh: cannot run `{}`: {err}",
         target.command
@@ -148,6 +148,7 @@ pub(super) fn exec(target: &Target, args: &[OsString]) -> ExitCode {
 /// The program's pid, for the signal handler.
 static CHILD: AtomicI32 = AtomicI32::new(0);
 
+#[cfg(unix)]
 extern "C" fn forward(signal: libc::c_int) {
     let pid = CHILD.load(Ordering::SeqCst);
     if pid > 0 {
@@ -178,6 +179,7 @@ pub(super) fn connect(
     // SAFETY: the handler only calls kill(2). A TERM or HUP sent to the guard reaches the
     // program, which then ends as it would have; Ctrl-C reaches both through the
     // terminal's process group.
+    #[cfg(unix)]
     unsafe {
         libc::signal(libc::SIGTERM, forward as *const () as libc::sighandler_t);
         libc::signal(libc::SIGHUP, forward as *const () as libc::sighandler_t);
@@ -194,6 +196,10 @@ pub(super) fn connect(
 
 /// Our own copies of git's stdin and stdout go to /dev/null, so git sees the end of the
 /// program's output when the program exits, exactly as without the guard.
+#[cfg(windows)]
+fn release_stdio() {}
+
+#[cfg(unix)]
 fn release_stdio() {
     let Ok(null) = std::fs::OpenOptions::new()
         .read(true)
@@ -239,7 +245,11 @@ fn tee(pipe: Option<std::process::ChildStderr>) -> Vec<u8> {
 
 /// The program's exit status as ours; killed by signal n: 128+n, as sh reports it.
 pub(super) fn exit_code(status: ExitStatus) -> ExitCode {
-    match (status.code(), status.signal()) {
+    #[cfg(unix)]
+    let signal = std::os::unix::process::ExitStatusExt::signal(&status);
+    #[cfg(windows)]
+    let signal: Option<i32> = None;
+    match (status.code(), signal) {
         (Some(code), _) => ExitCode::from(code as u8),
         (None, Some(signal)) => ExitCode::from((128 + signal) as u8),
         _ => ExitCode::from(failure::SSH_FAILED as u8),

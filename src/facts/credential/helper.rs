@@ -147,9 +147,8 @@ fn option_value(args: &[String], name: &str) -> Option<String> {
 }
 
 fn file_program(path: &Path) -> Program {
-    use std::os::unix::fs::PermissionsExt;
     match std::fs::metadata(path) {
-        Ok(m) if m.is_file() && m.permissions().mode() & 0o111 != 0 => Program::Found {
+        Ok(m) if m.is_file() && crate::platform::is_executable(&m) => Program::Found {
             path: path.to_owned(),
         },
         Ok(_) => Program::NotExecutable {

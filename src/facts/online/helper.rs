@@ -166,18 +166,15 @@ fn remaining() -> Duration {
 }
 
 fn log(entry: &Entry) {
-    use std::os::unix::fs::OpenOptionsExt;
     let Some(path) = std::env::var_os(LOG_VAR).filter(|p| !p.is_empty()) else {
         return;
     };
     let Ok(line) = serde_json::to_string(entry) else {
         return;
     };
-    if let Ok(mut f) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(path)
+    if let Ok(mut f) =
+        crate::platform::private_file(std::fs::OpenOptions::new().create(true).append(true))
+            .open(path)
     {
         let _ = writeln!(f, "{line}");
     }

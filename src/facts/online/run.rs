@@ -185,7 +185,6 @@ struct PrivateDir(PathBuf);
 
 impl PrivateDir {
     fn new() -> std::io::Result<PrivateDir> {
-        use std::os::unix::fs::DirBuilderExt;
         use std::sync::atomic::{AtomicU32, Ordering};
         static N: AtomicU32 = AtomicU32::new(0);
         let nanos = SystemTime::now()
@@ -199,7 +198,7 @@ impl PrivateDir {
                 std::process::id(),
                 N.fetch_add(1, Ordering::SeqCst)
             ));
-            match std::fs::DirBuilder::new().mode(0o700).create(&p) {
+            match crate::platform::private_dir(&mut std::fs::DirBuilder::new()).create(&p) {
                 Ok(()) => return Ok(PrivateDir(p)),
                 Err(e) => last = Some(e),
             }

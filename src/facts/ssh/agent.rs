@@ -2,6 +2,7 @@
 //! protocol (no `ssh-add` process), with a deadline on every read and write.
 
 use super::client::expand;
+#[cfg_attr(windows, allow(unused_imports))]
 use super::keys::{fingerprint, read_string, read_u32};
 use super::{Agent, Probed};
 use crate::facts::Ctx;
@@ -38,6 +39,14 @@ pub(super) fn probe_agent(ctx: &Ctx, identity_agent: Option<&str>, home: &Path) 
 }
 
 /// SSH2_AGENTC_REQUEST_IDENTITIES (11) → SSH2_AGENT_IDENTITIES_ANSWER (12).
+/// Windows: the agent is a named pipe (`\\.\pipe\openssh-ssh-agent`) or Pageant,
+/// which this does not speak yet: the agent's keys are unknown.
+#[cfg(windows)]
+fn agent_identities(_socket: &Path, _allowed: Duration) -> std::io::Result<Vec<String>> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+#[cfg(unix)]
 fn agent_identities(socket: &Path, allowed: Duration) -> std::io::Result<Vec<String>> {
     use std::io::{Read, Write};
     let mut s = std::os::unix::net::UnixStream::connect(socket)?;

@@ -125,28 +125,7 @@ pub(super) fn expand(p: &Path, home: &Path, host: &str, user: &str) -> PathBuf {
 
 /// ssh finds `~` through the passwd entry, not `$HOME` (git-mechanics.md).
 pub(crate) fn passwd_home() -> Option<PathBuf> {
-    // SAFETY: getpwuid_r with a buffer we own; the result points into it.
-    unsafe {
-        let mut pw: libc::passwd = std::mem::zeroed();
-        let mut buf = vec![0 as libc::c_char; 4096];
-        let mut result: *mut libc::passwd = std::ptr::null_mut();
-        if libc::getpwuid_r(
-            libc::getuid(),
-            &mut pw,
-            buf.as_mut_ptr(),
-            buf.len(),
-            &mut result,
-        ) != 0
-            || result.is_null()
-            || pw.pw_dir.is_null()
-        {
-            return None;
-        }
-        let dir = std::ffi::CStr::from_ptr(pw.pw_dir);
-        Some(PathBuf::from(
-            std::ffi::OsStr::from_encoded_bytes_unchecked(dir.to_bytes()),
-        ))
-    }
+    crate::platform::account_home()
 }
 
 #[cfg(test)]

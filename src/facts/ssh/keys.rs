@@ -6,7 +6,6 @@ use super::KeyFile;
 use std::path::Path;
 
 pub(super) fn key_file(path: &Path) -> KeyFile {
-    use std::os::unix::fs::MetadataExt;
     let mut k = KeyFile {
         path: path.to_owned(),
         exists: false,
@@ -23,11 +22,7 @@ pub(super) fn key_file(path: &Path) -> KeyFile {
         return k;
     };
     k.exists = meta.is_file();
-    let mode = meta.mode() & 0o7777;
-    k.mode = Some(mode);
-    // SAFETY: getuid cannot fail.
-    let uid = unsafe { libc::getuid() };
-    k.too_open = meta.uid() == uid && mode & 0o077 != 0;
+    (k.mode, k.too_open) = crate::platform::key_mode(&meta);
     let Ok(bytes) = read_head(path, 64 * 1024) else {
         return k;
     };
