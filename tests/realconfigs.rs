@@ -381,3 +381,24 @@ fn gh_without_a_login_answers_nothing() {
         r.stdout
     );
 }
+
+/// The pre-push hook does not probe the SSH URL git has just connected to (`$2`): every
+/// SSH rule would predict a connection that already worked. The doctor still probes it.
+#[test]
+fn the_hook_does_not_probe_the_url_git_just_used() {
+    let mut env = Env::new();
+    let repo = env.repo("r");
+    let marker = env.path("probed");
+    let probe = env.script(
+        "bin/recording-ssh",
+        &format!("echo \"$@\" >> '{}'; exit 1", marker.display()),
+    );
+    env.set("GIT_SSH_COMMAND", probe.to_str().expect("utf8"));
+    let url = "git@github.com:a/b.git";
+    env.git_ok(&repo, &["remote", "add", "origin", url]);
+    let r = env.credcheck_stdin(&repo, &["hook", "pre-push", "origin", url], b"");
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(!marker.exists(), "the hook ran the ssh program for $2");
+    let r = env.credcheck(&repo, &["--format", "json"]);
+    assert!(marker.exists(), "the doctor did not probe: {}", r.all());
+}

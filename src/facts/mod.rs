@@ -182,7 +182,10 @@ fn push_url(
     } else {
         None
     };
-    let ssh = if parsed.scheme == url::Scheme::Ssh {
+    let authenticated_now = req.authenticated_url.is_some_and(|a| a == raw.url);
+    // git has just connected to this URL (the pre-push hook's `$2`): every SSH rule would
+    // predict a connection that already worked, so `ssh -G` is not run for it.
+    let ssh = if parsed.scheme == url::Scheme::Ssh && !authenticated_now {
         Some(ssh::gather(ctx, config, &parsed, req.hosts))
     } else {
         None
@@ -204,7 +207,7 @@ fn push_url(
         remote_helper,
         local_path_exists,
         remote: display_remote(remote),
-        authenticated_now: req.authenticated_url.is_some_and(|a| a == raw.url),
+        authenticated_now,
         url: parsed,
         configured: raw.configured,
         rewrite: raw.rewrite,

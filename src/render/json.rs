@@ -18,12 +18,15 @@ struct Doc<'a> {
 pub(crate) struct Tool {
     pub name: &'static str,
     pub version: &'static str,
+    /// The platform whose rules the report applied (`linux`, `macos`, `windows`).
+    pub platform: &'static str,
 }
 
 pub(crate) fn tool() -> Tool {
     Tool {
         name: "git-credcheck",
         version: env!("CARGO_PKG_VERSION"),
+        platform: std::env::consts::OS,
     }
 }
 
