@@ -1076,10 +1076,9 @@ fn fifos(w: &mut World) -> Vec<Check> {
         w.hook("origin", ORIGIN)
             .says(skipped(&files[1]))
             .says(skipped(&files[4])),
-        w.hook("sshr", "git@github.com:acme/app.git")
-            .code(None)
-            .says(skipped(&files[6]))
-            .says(skipped(&files[7])),
+        // git has just connected to $2: the hook does not probe it, so the key files are
+        // not read there (the doctor above reads and skips them); it must still end.
+        w.hook("sshr", "git@github.com:acme/app.git").code(None),
         w.guard("get", "github.com", "acme/app.git"),
         w.guard("store", "github.com", "acme/app.git"),
         w.doctor(&["--facts"]).says("not a regular file"),
