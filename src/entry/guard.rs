@@ -8,7 +8,7 @@
 use super::Setup;
 use crate::facts::request::{self, Attributes};
 use crate::facts::{Facts, PushUrl, Rejected, Remote, Stage};
-use crate::render::{self, Format, Report, Style};
+use crate::render;
 use crate::rules::{Category, Severity};
 use std::io::Write;
 
@@ -84,54 +84,15 @@ fn get(a: &Attributes, today: Option<&str>) -> anyhow::Result<()> {
     if diagnostics.is_empty() {
         return Ok(());
     }
-    show(
-        &setup,
+    super::show_on_stderr(
         diagnostics,
+        render::git_color(&setup.git_config),
         Some("git-credcheck guard: stopped git before it sent a credential that will be refused"),
         Some("git-credcheck guard: fix the above, or bypass once with `git -c credential.helper= -c credential.helper=<your helper> push`"),
     );
     let mut out = std::io::stdout().lock();
     writeln!(out, "quit=1")?;
     Ok(())
-}
-
-/// Renders diagnostics on stderr between an optional first and last line. The verdict
-/// does not depend on stderr: a closed one loses the words, not the answer.
-fn show(
-    setup: &Setup,
-    diagnostics: Vec<crate::rules::Diagnostic>,
-    first: Option<&str>,
-    last: Option<&str>,
-) {
-    if diagnostics.is_empty() {
-        return;
-    }
-    let report = Report {
-        diagnostics: super::redacted(diagnostics),
-        unused_suppressions: Vec::new(),
-        root: None,
-        notes: Vec::new(),
-        color: render::git_color(&setup.git_config),
-    };
-    let _ = (|| -> std::io::Result<()> {
-        let mut err = std::io::stderr().lock();
-        if let Some(line) = first {
-            writeln!(err, "{line}")?;
-        }
-        let style = Style {
-            color: render::use_color(
-                report.color,
-                std::io::IsTerminal::is_terminal(&std::io::stderr()),
-            ),
-            quiet: false,
-            hook: false,
-        };
-        render::render(Format::Human, &report, style, &mut err)?;
-        if let Some(line) = last {
-            writeln!(err, "{line}")?;
-        }
-        Ok(())
-    })();
 }
 
 /// The server refused the credential git just sent: explain it (rule CC214) on stderr.
@@ -145,7 +106,12 @@ fn erase(a: &Attributes, today: Option<&str>) -> anyhow::Result<()> {
         .into_iter()
         .filter(|d| std::ptr::eq(d.rule, &crate::rules::stored::CREDENTIAL_REJECTED))
         .collect();
-    show(&setup, diagnostics, None, None);
+    super::show_on_stderr(
+        diagnostics,
+        render::git_color(&setup.git_config),
+        None,
+        None,
+    );
     Ok(())
 }
 

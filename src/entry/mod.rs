@@ -222,3 +222,38 @@ pub(crate) fn emit(
 pub(crate) fn say(line: impl std::fmt::Display) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
+
+/// Renders a guard's diagnostics on stderr, redacted, between an optional first and last
+/// line, in one write. The verdict never depends on stderr: a closed one loses the
+/// words, not the answer.
+pub(crate) fn show_on_stderr(
+    diagnostics: Vec<crate::rules::Diagnostic>,
+    color: anstream::ColorChoice,
+    first: Option<&str>,
+    last: Option<&str>,
+) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    let report = Report {
+        diagnostics: redacted(diagnostics),
+        unused_suppressions: Vec::new(),
+        root: None,
+        notes: Vec::new(),
+        color,
+    };
+    let mut text = Vec::new();
+    if let Some(line) = first {
+        let _ = writeln!(text, "{line}");
+    }
+    let style = Style {
+        color: render::use_color(color, std::io::IsTerminal::is_terminal(&std::io::stderr())),
+        quiet: false,
+        hook: false,
+    };
+    let _ = render::render(Format::Human, &report, style, &mut text);
+    if let Some(line) = last {
+        let _ = writeln!(text, "{line}");
+    }
+    let _ = std::io::stderr().lock().write_all(&text);
+}

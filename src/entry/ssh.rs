@@ -27,13 +27,11 @@ mod program;
 use crate::facts::ssh::failure;
 use crate::facts::ssh::guard;
 use crate::facts::{self, gitconfig, url, Ctx, Facts, PushUrl, Remote, Repo, Stage};
-use crate::render::{self, Format, Report, Style};
 use crate::rules::{Category, Diagnostic, Severity};
 use anyhow::Context as _;
 use argv::{parse, plink_args, url_of, SshArgs};
 use program::{connect, depth, exec, exit_code, stdout_is_dev_null, Target, Variant, MAX_DEPTH};
 use std::ffi::OsString;
-use std::io::Write;
 use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -116,12 +114,13 @@ pub(crate) fn run(args: &[OsString]) -> ExitCode {
                 .next()
                 .and_then(|u| u.url.host.clone())
                 .unwrap_or_default();
-            show(
+            super::show_on_stderr(
                 c.blocking.clone(),
-                Some(format!(
+                anstream::ColorChoice::Auto,
+                Some(&format!(
                     "git-credcheck ssh: stopped before connecting to {host}: this connection cannot succeed"
                 )),
-                Some(format!(
+                Some(&format!(
                     "git-credcheck ssh: fix the above, or connect once without the check: {} git …",
                     target.bypass()
                 )),
@@ -308,36 +307,5 @@ fn explain(mut c: Checked, kept: &[u8]) {
         .into_iter()
         .filter(|d| d.rule.code == rule.code)
         .collect();
-    show(diagnostics, None, None);
-}
-
-/// Renders diagnostics on stderr in one write; a closed stderr loses the words only.
-fn show(diagnostics: Vec<Diagnostic>, first: Option<String>, last: Option<String>) {
-    if diagnostics.is_empty() {
-        return;
-    }
-    let report = Report {
-        diagnostics,
-        unused_suppressions: Vec::new(),
-        root: None,
-        notes: Vec::new(),
-        color: anstream::ColorChoice::Auto,
-    };
-    let mut text = Vec::new();
-    if let Some(line) = first {
-        let _ = writeln!(text, "{line}");
-    }
-    let style = Style {
-        color: render::use_color(
-            anstream::ColorChoice::Auto,
-            std::io::IsTerminal::is_terminal(&std::io::stderr()),
-        ),
-        quiet: false,
-        hook: false,
-    };
-    let _ = render::render(Format::Human, &report, style, &mut text);
-    if let Some(line) = last {
-        let _ = writeln!(text, "{line}");
-    }
-    let _ = std::io::stderr().lock().write_all(&text);
+    super::show_on_stderr(diagnostics, anstream::ColorChoice::Auto, None, None);
 }
