@@ -3,7 +3,7 @@
 use crate::facts::credential::HelperKind;
 use crate::facts::{Facts, Rejected};
 use crate::provider::{Provider, Shape};
-use crate::rules::support::https_urls;
+use crate::rules::support::{https_urls, is_email};
 use crate::rules::{advice, declare_rule, Finding};
 
 declare_rule! {
@@ -113,12 +113,6 @@ fn cause(facts: &Facts, info: Option<&Provider>, r: &Rejected) -> String {
         "it may be mistyped, expired or revoked, or lack the scopes a push needs ({}); user name: {}",
         p.push_scopes, p.https_username
     )
-}
-
-/// Text, `@`, then a domain with a dot: `alice@example.com`, not `alice@localhost`.
-fn is_email(s: &str) -> bool {
-    s.split_once('@')
-        .is_some_and(|(a, b)| !a.is_empty() && b.contains('.'))
 }
 
 #[cfg(test)]

@@ -21,6 +21,13 @@ mod candidates;
 
 pub(crate) use candidates::{candidates, erase_then_new, https_urls, Candidate};
 
+/// An e-mail address where a user name belongs: text, `@`, then a domain with a dot
+/// (`alice@example.com`, not `alice@localhost`).
+pub(crate) fn is_email(s: &str) -> bool {
+    s.split_once('@')
+        .is_some_and(|(a, b)| !a.is_empty() && b.contains('.'))
+}
+
 /// Secrets of known shapes for rule tests. Made-up values: none was ever a real token.
 #[cfg(test)]
 pub(crate) mod samples {

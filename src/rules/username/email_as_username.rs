@@ -1,7 +1,7 @@
 //! CC203 `email-as-username`.
 
 use crate::facts::Facts;
-use crate::rules::support::{candidates, erase_then_new, https_urls};
+use crate::rules::support::{candidates, erase_then_new, https_urls, is_email};
 use crate::rules::{advice, declare_rule, Finding, Location};
 
 declare_rule! {
@@ -136,12 +136,6 @@ fn email_as_username(facts: &Facts) -> Vec<Finding> {
         }
     }
     out
-}
-
-/// Text, `@`, then a domain with a dot: `alice@example.com`, not `alice@localhost`.
-fn is_email(s: &str) -> bool {
-    s.split_once('@')
-        .is_some_and(|(a, b)| !a.is_empty() && b.contains('.'))
 }
 
 #[cfg(test)]
