@@ -2,6 +2,32 @@
 //! git-credcheck and by the real program (git, ssh), and the two compared.
 
 use crate::util::{codes, require, Env};
+use std::path::Path;
+
+/// Runs the doctor, takes the fix commands `code` printed, and runs each through `sh` as a
+/// person pasting them would; each must succeed.
+fn paste_fix(env: &Env, repo: &Path, code: &str) {
+    let r = env.credcheck(repo, &["--format", "json"]);
+    let report = crate::util::json(&r);
+    let finding = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["code"] == code)
+        .unwrap_or_else(|| panic!("no {code}: {}", r.stdout))
+        .clone();
+    let commands = finding["fix"]["commands"].as_array().expect("commands");
+    assert!(!commands.is_empty(), "{code} printed no fix");
+    for c in commands {
+        let c = c.as_str().expect("str");
+        let out = env.cmd("sh", repo).args(["-c", c]).output().expect("sh");
+        assert!(
+            out.status.success(),
+            "`{c}` failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
 
 /// `[credential] useHttpPath` with no `=` is true to git, and to us.
 #[test]
@@ -178,6 +204,12 @@ fn an_address_with_a_slash_before_the_colon_is_a_path_to_git() {
         "{}",
         r.stdout
     );
+    // The printed fix, pasted, makes it an SSH address git reads as one.
+    paste_fix(&env, &repo, "CC105");
+    let url = env.git_ok(&repo, &["remote", "get-url", "--push", "origin"]);
+    assert_eq!(url.trim(), "git@gitlab.com:group/repo.git");
+    let r = env.credcheck(&repo, &["--format", "json"]);
+    assert!(!r.stdout.contains("CC105"), "{}", r.stdout);
     // A local remote that exists is silent.
     let bare = env.bare("b.git");
     env.git_ok(
@@ -255,7 +287,9 @@ fn a_control_path_in_a_missing_directory_is_an_error() {
         "{}",
         r.stdout
     );
-    std::fs::create_dir_all(&sockets).expect("mkdir");
+    // The printed fix, pasted, creates the directory.
+    paste_fix(&env, &repo, "CC311");
+    assert!(sockets.is_dir());
     let r = env.credcheck(&repo, &["--format", "json"]);
     assert!(
         !codes(&r, "error").contains(&"CC311".to_owned()),
@@ -291,29 +325,7 @@ fn a_missing_helper_fix_removes_that_helper_only() {
             "https://git.example.test/a/b.git",
         ],
     );
-    let r = env.credcheck(&repo, &["--format", "json"]);
-    let report = crate::util::json(&r);
-    let finding = report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .find(|f| f["code"] == "CC201")
-        .unwrap_or_else(|| panic!("no CC201: {}", r.stdout))
-        .clone();
-    let commands: Vec<String> = finding["fix"]["commands"]
-        .as_array()
-        .expect("commands")
-        .iter()
-        .map(|c| c.as_str().expect("str").to_owned())
-        .collect();
-    for c in &commands {
-        let out = env.cmd("sh", &repo).args(["-c", c]).output().expect("sh");
-        assert!(
-            out.status.success(),
-            "`{c}` failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    paste_fix(&env, &repo, "CC201");
     let left = env.git_ok(
         &repo,
         &[
@@ -401,4 +413,23 @@ fn the_hook_does_not_probe_the_url_git_just_used() {
     assert!(!marker.exists(), "the hook ran the ssh program for $2");
     let r = env.credcheck(&repo, &["--format", "json"]);
     assert!(marker.exists(), "the doctor did not probe: {}", r.all());
+}
+
+/// `HTTPS://` asks git for `git-remote-HTTPS`; the printed fix, pasted, writes the scheme in
+/// lower case and the finding is gone.
+#[test]
+fn an_upper_case_scheme_fix_works_when_pasted() {
+    let env = Env::new();
+    let repo = env.repo("r");
+    env.git_ok(
+        &repo,
+        &["remote", "add", "origin", "HTTPS://github.com/a/b.git"],
+    );
+    let git = env.git(&repo, &["ls-remote", "origin"]);
+    assert!(git.stderr.contains("remote-HTTPS"), "{}", git.stderr);
+    paste_fix(&env, &repo, "CC104");
+    let url = env.git_ok(&repo, &["remote", "get-url", "--push", "origin"]);
+    assert_eq!(url.trim(), "https://github.com/a/b.git");
+    let r = env.credcheck(&repo, &["--format", "json"]);
+    assert!(!r.stdout.contains("CC104"), "{}", r.stdout);
 }
