@@ -388,7 +388,10 @@ mod tests {
             l.hint_key(&bob, url, ".github/workflows/"),
         );
         assert_ne!(ka, kb);
-        assert_ne!(ka, l.hint_key(&alice, "https://github.com/o/s.git", ".github/workflows/"));
+        assert_ne!(
+            ka,
+            l.hint_key(&alice, "https://github.com/o/s.git", ".github/workflows/")
+        );
         let today = Date::new(2026, 11, 29);
         record_hint(&d, &l, &ka, &a, today).expect("hint");
         let l = Ledger::load(&d).expect("ledger");

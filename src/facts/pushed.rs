@@ -6,10 +6,18 @@
 //! trees only: the guarded directories of each pushed tip against the tip it replaces
 //! and the remote-tracking branches. No history is walked, so the cost does not grow
 //! with the repository.
+//!
+//! A hint that a token may lack a guarded path's scope is not repeated once that very
+//! credential has pushed such a change (issue 13, [`settle`]): the opt-in ledger keeps
+//! the commits pushed after each hint, and a later push that finds one of them on the
+//! remote — what the remote advertised for the pushed refs, a remote-tracking tip, or,
+//! only when a hint would fire, one `git for-each-ref --contains` — marks the hint
+//! accepted. A guard `store` is no such proof: git approves the credential after
+//! `info/refs`, before the pack is sent and judged.
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -104,6 +112,28 @@ pub(crate) struct Pushed {
     pub workflow_files: Vec<String>,
     /// Why the range could not be inspected, if it could not.
     pub probe_error: Option<String>,
+    /// The pushed tips whose update changes a guarded path (at most [`MAX_KEPT`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tips: Vec<String>,
+    /// What the remote has: the old ids of the pushed refs (as it advertised them) and
+    /// the remote-tracking tips (at most [`MAX_KEPT`] of each).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remote_has: Vec<String>,
+    /// Credentials that have pushed a change under a guarded path to a push URL before
+    /// (from the ledger): the hint for them is not repeated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proven: Vec<Proven>,
+}
+
+/// Commits kept for the ledger, per kind: a bound, not a sample.
+pub(crate) const MAX_KEPT: usize = 16;
+
+/// A credential (by its ledger identity) seen to push a change under `path` to `url`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Proven {
+    pub url: String,
+    pub credential: String,
+    pub path: String,
 }
 
 /// The directories whose changes some push URL's provider guards with an extra scope;
@@ -117,6 +147,133 @@ pub(crate) fn guarded_dirs(facts: &super::Facts) -> Vec<&'static str> {
     dirs.sort_unstable();
     dirs.dedup();
     dirs
+}
+
+/// The guarded paths of `u`'s provider that the push changes.
+pub(crate) fn changed_guarded(pushed: &Pushed, u: &super::PushUrl) -> Vec<&'static str> {
+    let Some(g) = u.provider.and_then(|p| p.info().guarded_paths) else {
+        return Vec::new();
+    };
+    g.prefixes
+        .iter()
+        .copied()
+        .filter(|p| pushed.workflow_files.iter().any(|f| f.starts_with(p)))
+        .collect()
+}
+
+/// Which credentials of `facts` have pushed this kind of change before (issue 13): for
+/// each stored credential with a ledger identity and each guarded path the push changes,
+/// a hint accepted before, or one whose pushed commit the remote now has. The last check
+/// runs one `git for-each-ref --contains` per hint, and only when the ledger holds a
+/// pending commit for it, which is only after a hint fired: a push without a ledger, or
+/// without a guarded change, costs nothing.
+pub(crate) fn settle(
+    ctx: &super::Ctx,
+    git_dir: Option<&Path>,
+    remote: &str,
+    facts: &mut super::Facts,
+) {
+    let (Some(pushed), Some(ledger)) = (facts.pushed.as_ref(), ctx.ledger()) else {
+        return;
+    };
+    if pushed.workflow_files.is_empty() {
+        return;
+    }
+    let mut proven = Vec::new();
+    for u in facts.push_urls() {
+        let Some(https) = &u.https else { continue };
+        let ids = https
+            .helpers
+            .iter()
+            .filter_map(|h| h.stored.as_ref())
+            .chain(&https.netrc)
+            .filter_map(|s| s.ledger_id.as_deref());
+        for id in ids {
+            for path in changed_guarded(pushed, u) {
+                let key = ledger.hint_key(id, &u.url.display, path);
+                let seen = ledger.hint_accepted(&key) || {
+                    let commits = ledger.hint_commits(&key);
+                    let on_remote = !commits.is_empty()
+                        && (commits
+                            .iter()
+                            .any(|c| pushed.remote_has.iter().any(|r| r == c))
+                            || git_dir.is_some_and(|d| tracked(ctx, d, remote, &commits)));
+                    if on_remote {
+                        let _ = super::ledger::record_accepted(&ctx.state_dir(), &key, facts.today);
+                    }
+                    on_remote
+                };
+                if seen {
+                    proven.push(Proven {
+                        url: u.url.display.clone(),
+                        credential: id.to_owned(),
+                        path: path.to_owned(),
+                    });
+                }
+            }
+        }
+    }
+    if let Some(p) = facts.pushed.as_mut() {
+        p.proven = proven;
+    }
+}
+
+/// After a path-guarded hint about the stored credential at `file:line` for push URL
+/// `url` (`hinted`), the opt-in ledger keeps the pushed tips, for [`settle`] to find on
+/// the remote later. Writes nothing without a ledger.
+pub(crate) fn remember(ctx: &super::Ctx, facts: &super::Facts, hinted: &[(String, PathBuf, u32)]) {
+    let (Some(pushed), Some(ledger)) = (facts.pushed.as_ref(), ctx.ledger()) else {
+        return;
+    };
+    let dir = ctx.state_dir();
+    for u in facts.push_urls() {
+        let Some(https) = &u.https else { continue };
+        let stored = https
+            .helpers
+            .iter()
+            .filter_map(|h| h.stored.as_ref())
+            .chain(&https.netrc);
+        for s in stored {
+            let Some(id) = s.ledger_id.as_deref() else {
+                continue;
+            };
+            if !hinted.iter().any(|(url, file, line)| {
+                *url == u.url.display && *file == s.file && *line == s.line
+            }) {
+                continue;
+            }
+            for path in changed_guarded(pushed, u) {
+                let key = ledger.hint_key(id, &u.url.display, path);
+                for tip in &pushed.tips {
+                    // Best effort: a ledger that cannot be written only means the hint repeats.
+                    let _ = super::ledger::record_hint(&dir, ledger, &key, tip, facts.today);
+                }
+            }
+        }
+    }
+}
+
+/// Whether a remote-tracking branch of `remote` contains one of `commits`: one git process.
+fn tracked(ctx: &super::Ctx, git_dir: &Path, remote: &str, commits: &[&str]) -> bool {
+    if commits
+        .iter()
+        .any(|c| !c.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return false;
+    }
+    let dir = format!("--git-dir={}", git_dir.display());
+    let refs = format!("refs/remotes/{remote}/");
+    let contains: Vec<String> = commits.iter().map(|c| format!("--contains={c}")).collect();
+    let mut args = vec![
+        dir.as_str(),
+        "for-each-ref",
+        "--count=1",
+        "--format=%(objectname)",
+    ];
+    args.extend(contains.iter().map(String::as_str));
+    args.push(refs.as_str());
+    crate::process::run(&ctx.git, &args, b"", ctx.deadline.remaining())
+        .is_ok_and(|o| o.success() && !o.stdout.iter().all(u8::is_ascii_whitespace))
 }
 
 /// Inspects the pushed range in the repository at `git_dir`, under `dirs`.
@@ -162,6 +319,8 @@ pub(crate) struct Inspector {
     /// The previous line's two object ids, as written: the cheapest repeat to spot.
     last: Vec<u8>,
     changed: BTreeSet<String>,
+    tips: BTreeSet<String>,
+    remote_has: BTreeSet<String>,
     refs: usize,
     inspected: usize,
     /// The deadline passed: the remaining lines are counted, not inspected.
@@ -184,6 +343,8 @@ impl Inspector {
             seen: HashSet::new(),
             last: Vec::new(),
             changed: BTreeSet::new(),
+            tips: BTreeSet::new(),
+            remote_has: BTreeSet::new(),
             refs: 0,
             inspected: 0,
             late: false,
@@ -214,6 +375,9 @@ impl Inspector {
             self.error = Some("a ref line holds an object id of another hash kind".into());
             return;
         };
+        if !remote.is_null() && self.remote_has.len() < MAX_KEPT {
+            self.remote_has.insert(remote.to_string());
+        }
         if local.is_null() {
             self.inspected += 1;
             return;
@@ -250,6 +414,9 @@ impl Inspector {
             refs: self.refs,
             workflow_files: self.changed.into_iter().collect(),
             probe_error,
+            tips: self.tips.into_iter().collect(),
+            remote_has: self.remote_has.into_iter().collect(),
+            proven: Vec::new(),
         }
     }
 
@@ -285,17 +452,23 @@ impl Inspector {
             None => Rc::new(Files::new()),
         };
         let baseline = self.baseline.as_ref().expect("read above");
+        let mut changes = false;
         for (path, id) in now.iter() {
             let key = (path.clone(), *id);
             if !before.contains(&key) && !baseline.contains(&key) {
                 self.changed.insert(path.clone());
+                changes = true;
             }
         }
         let now_paths: HashSet<&str> = now.iter().map(|(p, _)| p.as_str()).collect();
         for (path, _) in before.iter() {
             if !now_paths.contains(path.as_str()) {
                 self.changed.insert(path.clone());
+                changes = true;
             }
+        }
+        if changes && self.tips.len() < MAX_KEPT {
+            self.tips.insert(local.to_string());
         }
         Ok(())
     }
@@ -314,6 +487,11 @@ impl Inspector {
             }
         }
         let mut baseline = Files::new();
+        for tip in &tips {
+            if self.remote_has.len() < 2 * MAX_KEPT {
+                self.remote_has.insert(tip.to_string());
+            }
+        }
         for tip in tips {
             let state = self.state(tip)?;
             baseline.extend(self.files_of(&state)?.iter().cloned());

@@ -1,6 +1,8 @@
 //! GitHub.com. Sources: ../shared/reference/providers.md §3.
 
-use super::{CliHelper, GuardedPaths, Pattern, Provider, ProviderKind, ShortLived, TokenScope, TokenShape};
+use super::{
+    CliHelper, GuardedPaths, Pattern, Provider, ProviderKind, ShortLived, TokenScope, TokenShape,
+};
 use crate::date::Date;
 use crate::provider::SecretKind::{self, *};
 
