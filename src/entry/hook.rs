@@ -72,7 +72,7 @@ pub(crate) fn pre_push(remote: &str, url: &str, output: &OutputArgs) -> anyhow::
             ..Default::default()
         },
     });
-    pushed::settle(
+    crate::facts::hints::settle(
         &setup.ctx,
         setup.repo.as_ref().map(|r| r.git_dir.as_path()),
         remote,
@@ -112,7 +112,7 @@ fn remember_hints(setup: &Setup, facts: &crate::facts::Facts, report: &crate::re
             Some((d.finding.url.clone()?, l.file.clone()?, l.line?))
         })
         .collect();
-    pushed::remember(&setup.ctx, facts, &hinted);
+    crate::facts::hints::remember(&setup.ctx, facts, &hinted);
 }
 
 /// A hook with nothing to report prints nothing, but what it skipped it says (issue 18):
@@ -192,7 +192,7 @@ fn run(
     let mut facts = setup.facts(stage, vec![remote.to_owned()], url);
     let dirs = pushed::guarded_dirs(&facts);
     facts.pushed = Some(range(&setup, remote, updates.len(), &updates, &dirs));
-    pushed::settle(
+    crate::facts::hints::settle(
         &setup.ctx,
         setup.repo.as_ref().map(|r| r.git_dir.as_path()),
         remote,

@@ -7,17 +7,13 @@
 //! and the remote-tracking branches. No history is walked, so the cost does not grow
 //! with the repository.
 //!
-//! A hint that a token may lack a guarded path's scope is not repeated once that very
-//! credential has pushed such a change (issue 13, [`settle`]): the opt-in ledger keeps
-//! the commits pushed after each hint, and a later push that finds one of them on the
-//! remote — what the remote advertised for the pushed refs, a remote-tracking tip, or,
-//! only when a hint would fire, one `git for-each-ref --contains` — marks the hint
-//! accepted. A guard `store` is no such proof: git approves the credential after
-//! `info/refs`, before the pack is sent and judged.
+//! The inspection also keeps what [`super::hints`] needs: the pushed tips that change a
+//! guarded path and what the remote has (the old ids of the pushed refs and the
+//! remote-tracking tips).
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -147,133 +143,6 @@ pub(crate) fn guarded_dirs(facts: &super::Facts) -> Vec<&'static str> {
     dirs.sort_unstable();
     dirs.dedup();
     dirs
-}
-
-/// The guarded paths of `u`'s provider that the push changes.
-pub(crate) fn changed_guarded(pushed: &Pushed, u: &super::PushUrl) -> Vec<&'static str> {
-    let Some(g) = u.provider.and_then(|p| p.info().guarded_paths) else {
-        return Vec::new();
-    };
-    g.prefixes
-        .iter()
-        .copied()
-        .filter(|p| pushed.workflow_files.iter().any(|f| f.starts_with(p)))
-        .collect()
-}
-
-/// Which credentials of `facts` have pushed this kind of change before (issue 13): for
-/// each stored credential with a ledger identity and each guarded path the push changes,
-/// a hint accepted before, or one whose pushed commit the remote now has. The last check
-/// runs one `git for-each-ref --contains` per hint, and only when the ledger holds a
-/// pending commit for it, which is only after a hint fired: a push without a ledger, or
-/// without a guarded change, costs nothing.
-pub(crate) fn settle(
-    ctx: &super::Ctx,
-    git_dir: Option<&Path>,
-    remote: &str,
-    facts: &mut super::Facts,
-) {
-    let (Some(pushed), Some(ledger)) = (facts.pushed.as_ref(), ctx.ledger()) else {
-        return;
-    };
-    if pushed.workflow_files.is_empty() {
-        return;
-    }
-    let mut proven = Vec::new();
-    for u in facts.push_urls() {
-        let Some(https) = &u.https else { continue };
-        let ids = https
-            .helpers
-            .iter()
-            .filter_map(|h| h.stored.as_ref())
-            .chain(&https.netrc)
-            .filter_map(|s| s.ledger_id.as_deref());
-        for id in ids {
-            for path in changed_guarded(pushed, u) {
-                let key = ledger.hint_key(id, &u.url.display, path);
-                let seen = ledger.hint_accepted(&key) || {
-                    let commits = ledger.hint_commits(&key);
-                    let on_remote = !commits.is_empty()
-                        && (commits
-                            .iter()
-                            .any(|c| pushed.remote_has.iter().any(|r| r == c))
-                            || git_dir.is_some_and(|d| tracked(ctx, d, remote, &commits)));
-                    if on_remote {
-                        let _ = super::ledger::record_accepted(&ctx.state_dir(), &key, facts.today);
-                    }
-                    on_remote
-                };
-                if seen {
-                    proven.push(Proven {
-                        url: u.url.display.clone(),
-                        credential: id.to_owned(),
-                        path: path.to_owned(),
-                    });
-                }
-            }
-        }
-    }
-    if let Some(p) = facts.pushed.as_mut() {
-        p.proven = proven;
-    }
-}
-
-/// After a path-guarded hint about the stored credential at `file:line` for push URL
-/// `url` (`hinted`), the opt-in ledger keeps the pushed tips, for [`settle`] to find on
-/// the remote later. Writes nothing without a ledger.
-pub(crate) fn remember(ctx: &super::Ctx, facts: &super::Facts, hinted: &[(String, PathBuf, u32)]) {
-    let (Some(pushed), Some(ledger)) = (facts.pushed.as_ref(), ctx.ledger()) else {
-        return;
-    };
-    let dir = ctx.state_dir();
-    for u in facts.push_urls() {
-        let Some(https) = &u.https else { continue };
-        let stored = https
-            .helpers
-            .iter()
-            .filter_map(|h| h.stored.as_ref())
-            .chain(&https.netrc);
-        for s in stored {
-            let Some(id) = s.ledger_id.as_deref() else {
-                continue;
-            };
-            if !hinted.iter().any(|(url, file, line)| {
-                *url == u.url.display && *file == s.file && *line == s.line
-            }) {
-                continue;
-            }
-            for path in changed_guarded(pushed, u) {
-                let key = ledger.hint_key(id, &u.url.display, path);
-                for tip in &pushed.tips {
-                    // Best effort: a ledger that cannot be written only means the hint repeats.
-                    let _ = super::ledger::record_hint(&dir, ledger, &key, tip, facts.today);
-                }
-            }
-        }
-    }
-}
-
-/// Whether a remote-tracking branch of `remote` contains one of `commits`: one git process.
-fn tracked(ctx: &super::Ctx, git_dir: &Path, remote: &str, commits: &[&str]) -> bool {
-    if commits
-        .iter()
-        .any(|c| !c.bytes().all(|b| b.is_ascii_hexdigit()))
-    {
-        return false;
-    }
-    let dir = format!("--git-dir={}", git_dir.display());
-    let refs = format!("refs/remotes/{remote}/");
-    let contains: Vec<String> = commits.iter().map(|c| format!("--contains={c}")).collect();
-    let mut args = vec![
-        dir.as_str(),
-        "for-each-ref",
-        "--count=1",
-        "--format=%(objectname)",
-    ];
-    args.extend(contains.iter().map(String::as_str));
-    args.push(refs.as_str());
-    crate::process::run(&ctx.git, &args, b"", ctx.deadline.remaining())
-        .is_ok_and(|o| o.success() && !o.stdout.iter().all(u8::is_ascii_whitespace))
 }
 
 /// Inspects the pushed range in the repository at `git_dir`, under `dirs`.

@@ -5,7 +5,7 @@
 //! - `gitlab-token-cannot-push` (CC205): a GitLab deploy token or CI/CD job token.
 //! - `workflow-scope-unknown` (CC211): a push that changes GitHub workflows with a token
 //!   whose `workflow` scope cannot be seen, unless that credential has pushed such a
-//!   change to that URL before (the opt-in ledger, [`crate::facts::pushed::settle`]).
+//!   change to that URL before (the opt-in ledger, [`crate::facts::hints`]).
 //! - `token-kind-not-for-git` (CC220): a token whose kind never authenticates git (a
 //!   GitLab feed or runner token, a GitHub refresh token), from the provider table's
 //!   `token_scopes`.
@@ -59,7 +59,7 @@ fn proven(pushed: &Pushed, u: &PushUrl, https: &Https, c: &Candidate<'_>) -> boo
     let Some(id) = ledger_id(https, c) else {
         return false;
     };
-    let paths = crate::facts::pushed::changed_guarded(pushed, u);
+    let paths = crate::facts::hints::changed_guarded(pushed, u);
     !paths.is_empty()
         && paths.iter().all(|path| {
             pushed
