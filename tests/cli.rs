@@ -15,5 +15,6 @@ mod output;
 mod predict;
 mod realconfigs;
 mod robustness;
+mod scopes;
 mod ssh;
 mod ssh_guard;

@@ -23,6 +23,7 @@ const STDIN_GRACE: Duration = Duration::from_secs(2);
 
 pub(crate) fn pre_push(remote: &str, url: &str, output: &OutputArgs) -> anyhow::Result<bool> {
     let setup = Setup::new(output.today.as_deref())?;
+    ledger_for_hints(&setup);
     let mut facts = setup.facts(Stage::PrePush, vec![remote.to_owned()], Some(url));
     // Ref lines are read after the facts, and streamed: each line is checked and, when a
     // rule needs the pushed range, inspected as it comes (issue 18: a mirror push of a
@@ -71,10 +72,47 @@ pub(crate) fn pre_push(remote: &str, url: &str, output: &OutputArgs) -> anyhow::
             ..Default::default()
         },
     });
+    crate::facts::hints::settle(
+        &setup.ctx,
+        setup.repo.as_ref().map(|r| r.git_dir.as_path()),
+        remote,
+        &mut facts,
+    );
     facts.unchecked.extend(files::take_skipped());
     let report = setup.hook_report(&facts);
+    remember_hints(&setup, &facts, &report);
     tell_skipped(&facts, &report, output);
     emit(output, &facts, &report, true)
+}
+
+/// With the opt-in ledger (`guard: record: true`), a path-guarded hint is not repeated
+/// once the credential has pushed such a change (issue 13): the ledger needs its key
+/// before the facts are gathered, to know stored credentials by a keyed hash.
+fn ledger_for_hints(setup: &Setup) {
+    if setup.settings.guard_record {
+        let _ = crate::facts::ledger::ensure_key(&setup.ctx.state_dir());
+    }
+}
+
+/// After the report: the ledger keeps what a path-guarded hint was given for.
+fn remember_hints(setup: &Setup, facts: &crate::facts::Facts, report: &crate::render::Report) {
+    if !setup.settings.guard_record {
+        return;
+    }
+    let hinted: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            crate::rules::scope::PATH_GUARDED
+                .iter()
+                .any(|r| std::ptr::eq(*r, d.rule))
+        })
+        .filter_map(|d| {
+            let l = d.finding.location.as_ref()?;
+            Some((d.finding.url.clone()?, l.file.clone()?, l.line?))
+        })
+        .collect();
+    crate::facts::hints::remember(&setup.ctx, facts, &hinted);
 }
 
 /// A hook with nothing to report prints nothing, but what it skipped it says (issue 18):
@@ -150,11 +188,19 @@ fn run(
     output: &OutputArgs,
 ) -> anyhow::Result<bool> {
     let setup = Setup::new(output.today.as_deref())?;
+    ledger_for_hints(&setup);
     let mut facts = setup.facts(stage, vec![remote.to_owned()], url);
     let dirs = pushed::guarded_dirs(&facts);
     facts.pushed = Some(range(&setup, remote, updates.len(), &updates, &dirs));
+    crate::facts::hints::settle(
+        &setup.ctx,
+        setup.repo.as_ref().map(|r| r.git_dir.as_path()),
+        remote,
+        &mut facts,
+    );
     facts.unchecked.extend(files::take_skipped());
     let report = setup.hook_report(&facts);
+    remember_hints(&setup, &facts, &report);
     tell_skipped(&facts, &report, output);
     emit(output, &facts, &report, true)
 }

@@ -9,6 +9,13 @@
 //! Ledgers written before the HMAC have `"hash"` lines (SHA-256 of the key followed by the
 //! fields). They are still read; when the guard next sees such a credential it appends an
 //! `"hmac"` line that carries the old `first_seen` forward, so no date is lost.
+//!
+//! Path-guarded hints (issue 13): when the pre-push hook warns that a credential may lack
+//! the scope a guarded path needs (GitHub's `workflow`), it appends to `hints.jsonl`
+//! `{"hint": <HMAC of credential, push URL, guarded path>, "commit": <pushed tip>,
+//! "recorded"}`. Once a later run sees that commit on the remote (the push went through),
+//! it appends `{"hint", "accepted"}` and the hint for that credential, URL and path is
+//! silent from then on. The URL and path are only inside the HMAC.
 
 use crate::date::Date;
 use crate::secret::Shape;
@@ -19,6 +26,9 @@ use std::path::Path;
 
 const KEY_FILE: &str = "key";
 const LINES_FILE: &str = "credentials.jsonl";
+const HINTS_FILE: &str = "hints.jsonl";
+/// A hint keeps at most this many pending commits: the newest.
+const MAX_PENDING: usize = 8;
 const KEY_LEN: usize = 32;
 
 pub(crate) struct Ledger {
@@ -27,13 +37,29 @@ pub(crate) struct Ledger {
     first_seen: HashMap<String, Date>,
     /// First-seen dates by legacy `"hash"` value.
     legacy: HashMap<String, Date>,
+    /// Path-guarded hints by key: accepted, and the commits pushed after the hint.
+    hints: HashMap<String, Hint>,
+    /// The hint each commit was last recorded under: a commit pushed again with another
+    /// credential proves nothing about the first one.
+    last_hint: HashMap<String, String>,
+}
+
+#[derive(Default)]
+struct Hint {
+    accepted: bool,
+    commits: Vec<String>,
 }
 
 /// HMAC-SHA-256 under the ledger key of host, user and password, NUL-separated, as hex.
 fn keyed_hash(key: &[u8], host: &str, user: &str, password: &str) -> String {
+    mac(key, &[host, user, password])
+}
+
+/// HMAC-SHA-256 under the ledger key of the NUL-separated fields, as hex.
+fn mac(key: &[u8], fields: &[&str]) -> String {
     let mut mac =
         hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
-    for (i, field) in [host, user, password].iter().enumerate() {
+    for (i, field) in fields.iter().enumerate() {
         if i > 0 {
             mac.update(&[0]);
         }
@@ -88,11 +114,40 @@ impl Ledger {
                 legacy.entry(h.to_owned()).or_insert(date);
             }
         }
+        let (hints, last_hint) = read_hints(dir);
         Ledger {
             key,
             first_seen,
             legacy,
+            hints,
+            last_hint,
         }
+    }
+
+    /// The credential's identity in the ledger (the `"hmac"` of its line): never the secret.
+    pub(crate) fn credential_id(&self, host: &str, user: &str, password: &str) -> String {
+        keyed_hash(&self.key, host, user, password)
+    }
+
+    /// The key of a path-guarded hint: credential, push URL (as printed) and guarded path.
+    pub(crate) fn hint_key(&self, credential: &str, url: &str, path: &str) -> String {
+        mac(&self.key, &["guarded-path-hint", credential, url, path])
+    }
+
+    /// A push made after this hint was seen on the remote.
+    pub(crate) fn hint_accepted(&self, key: &str) -> bool {
+        self.hints.get(key).is_some_and(|h| h.accepted)
+    }
+
+    /// The commits pushed after this hint and not pushed again under another since.
+    pub(crate) fn hint_commits(&self, key: &str) -> Vec<&str> {
+        self.hints.get(key).map_or_else(Vec::new, |h| {
+            h.commits
+                .iter()
+                .filter(|c| self.last_hint.get(*c).is_some_and(|k| k == key))
+                .map(String::as_str)
+                .collect()
+        })
     }
 
     pub(crate) fn first_seen(&self, host: &str, user: &str, password: &str) -> Option<Date> {
@@ -106,6 +161,80 @@ impl Ledger {
     }
 }
 
+fn read_hints(dir: &Path) -> (HashMap<String, Hint>, HashMap<String, String>) {
+    let text = read(&dir.join(HINTS_FILE)).unwrap_or_default();
+    let mut hints: HashMap<String, Hint> = HashMap::new();
+    let mut last = HashMap::new();
+    for line in String::from_utf8_lossy(&text).lines() {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let Some(key) = v["hint"].as_str() else {
+            continue;
+        };
+        let hint = hints.entry(key.to_owned()).or_default();
+        if v["accepted"].is_string() {
+            hint.accepted = true;
+        } else if let Some(c) = v["commit"].as_str().filter(|c| is_hex_oid(c)) {
+            hint.commits.retain(|x| x != c);
+            hint.commits.push(c.to_owned());
+            if hint.commits.len() > MAX_PENDING {
+                hint.commits.remove(0);
+            }
+            last.insert(c.to_owned(), key.to_owned());
+        }
+    }
+    (hints, last)
+}
+
+fn is_hex_oid(s: &str) -> bool {
+    (s.len() == 40 || s.len() == 64) && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The ledger's key, created (32 random bytes, mode 0600) when there is none yet.
+pub(crate) fn ensure_key(dir: &Path) -> anyhow::Result<Vec<u8>> {
+    crate::platform::private_dir(std::fs::DirBuilder::new().recursive(true)).create(dir)?;
+    let key_path = dir.join(KEY_FILE);
+    Ok(match read(&key_path) {
+        Ok(k) if k.len() == KEY_LEN => k,
+        Ok(_) | Err(crate::facts::files::Skipped::Missing) => {
+            let mut k = vec![0u8; KEY_LEN];
+            std::fs::File::open("/dev/urandom")?.read_exact(&mut k)?;
+            open_private(&key_path, false)?.write_all(&k)?;
+            k
+        }
+        Err(e) => anyhow::bail!("ledger key {}: {}", key_path.display(), e.reason()),
+    })
+}
+
+/// Records that a path-guarded hint was given for a push of `commit` (once per pair,
+/// unless another hint recorded the commit since).
+pub(crate) fn record_hint(
+    dir: &Path,
+    ledger: &Ledger,
+    key: &str,
+    commit: &str,
+    today: Date,
+) -> anyhow::Result<()> {
+    if !is_hex_oid(commit)
+        || ledger.hint_accepted(key)
+        || ledger.last_hint.get(commit).is_some_and(|k| k == key)
+    {
+        return Ok(());
+    }
+    let line = serde_json::json!({"hint": key, "commit": commit, "recorded": today.to_string()});
+    writeln!(open_private(&dir.join(HINTS_FILE), true)?, "{line}")?;
+    Ok(())
+}
+
+/// Records that a push made after the hint was seen on the remote: the hint is silent
+/// from then on.
+pub(crate) fn record_accepted(dir: &Path, key: &str, today: Date) -> anyhow::Result<()> {
+    let line = serde_json::json!({"hint": key, "accepted": today.to_string()});
+    writeln!(open_private(&dir.join(HINTS_FILE), true)?, "{line}")?;
+    Ok(())
+}
+
 /// Records that `password` was accepted for `user` at `host` on `today`, once (a
 /// credential known only by its legacy hash is recorded again with its old date).
 pub(crate) fn record(
@@ -115,18 +244,7 @@ pub(crate) fn record(
     password: &str,
     today: Date,
 ) -> anyhow::Result<()> {
-    crate::platform::private_dir(std::fs::DirBuilder::new().recursive(true)).create(dir)?;
-    let key_path = dir.join(KEY_FILE);
-    let key = match read(&key_path) {
-        Ok(k) if k.len() == KEY_LEN => k,
-        Ok(_) | Err(crate::facts::files::Skipped::Missing) => {
-            let mut k = vec![0u8; KEY_LEN];
-            std::fs::File::open("/dev/urandom")?.read_exact(&mut k)?;
-            open_private(&key_path, false)?.write_all(&k)?;
-            k
-        }
-        Err(e) => anyhow::bail!("ledger key {}: {}", key_path.display(), e.reason()),
-    };
+    let key = ensure_key(dir)?;
     let ledger = Ledger::with_key(dir, key);
     let hmac = keyed_hash(&ledger.key, host, user, password);
     if ledger.first_seen.contains_key(&hmac) {
@@ -252,5 +370,46 @@ mod tests {
         let l = Ledger::load(&d).expect("ledger");
         assert!(l.legacy.len() == 1 && l.first_seen.len() == 1);
         assert_eq!(l.first_seen("gitlab.com", "alice", SECRET), was);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn hints_are_keyed_pending_then_accepted() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let d = dir.path().join("state");
+        ensure_key(&d).expect("key");
+        let (a, b) = ("a".repeat(40), "b".repeat(40));
+        let l = Ledger::load(&d).expect("ledger");
+        let alice = l.credential_id("github.com", "alice", SECRET);
+        let bob = l.credential_id("github.com", "bob", SECRET);
+        let url = "https://github.com/o/r.git";
+        let (ka, kb) = (
+            l.hint_key(&alice, url, ".github/workflows/"),
+            l.hint_key(&bob, url, ".github/workflows/"),
+        );
+        assert_ne!(ka, kb);
+        assert_ne!(
+            ka,
+            l.hint_key(&alice, "https://github.com/o/s.git", ".github/workflows/")
+        );
+        let today = Date::new(2026, 11, 29);
+        record_hint(&d, &l, &ka, &a, today).expect("hint");
+        let l = Ledger::load(&d).expect("ledger");
+        record_hint(&d, &l, &ka, &a, today).expect("same again: not written");
+        record_hint(&d, &l, &ka, &b, today).expect("hint");
+        let l = Ledger::load(&d).expect("ledger");
+        assert_eq!(l.hint_commits(&ka), vec![a.as_str(), b.as_str()]);
+        assert!(!l.hint_accepted(&ka));
+        // Commit `a` pushed again with bob's credential: it proves nothing for alice.
+        record_hint(&d, &l, &kb, &a, today).expect("hint");
+        let l = Ledger::load(&d).expect("ledger");
+        assert_eq!(l.hint_commits(&ka), vec![b.as_str()]);
+        assert_eq!(l.hint_commits(&kb), vec![a.as_str()]);
+        record_accepted(&d, &ka, today).expect("accepted");
+        let l = Ledger::load(&d).expect("ledger");
+        assert!(l.hint_accepted(&ka) && !l.hint_accepted(&kb));
+        let text = std::fs::read_to_string(d.join(HINTS_FILE)).expect("file");
+        assert_eq!(text.lines().count(), 4);
+        assert!(!text.contains("github.com") && !text.contains("workflows"));
     }
 }

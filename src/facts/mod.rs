@@ -8,7 +8,7 @@
 //! This file holds the facts' top-level types and the per-URL gathering. Around it:
 //! [`ctx`] and [`env`] (what gatherers share), [`repo`] (the repository and its
 //! configuration), [`url`] (push URLs), [`credential`] (HTTPS), [`ssh`] (SSH),
-//! [`pushed`] (the pushed range), [`online`] (the server's answer, `--online` only),
+//! [`pushed`] (the pushed range) and [`hints`] (hints said once), [`online`] (the server's answer, `--online` only),
 //! and the readers they use: [`gitconfig`], [`shell`], [`netrc`], [`ledger`].
 
 pub(crate) mod credential;
@@ -16,6 +16,7 @@ pub(crate) mod ctx;
 mod env;
 pub(crate) mod files;
 pub(crate) mod gitconfig;
+pub(crate) mod hints;
 pub(crate) mod ledger;
 pub(crate) mod netrc;
 pub(crate) mod online;

@@ -6,6 +6,10 @@
 //! trees only: the guarded directories of each pushed tip against the tip it replaces
 //! and the remote-tracking branches. No history is walked, so the cost does not grow
 //! with the repository.
+//!
+//! The inspection also keeps what [`super::hints`] needs: the pushed tips that change a
+//! guarded path and what the remote has (the old ids of the pushed refs and the
+//! remote-tracking tips).
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -104,6 +108,28 @@ pub(crate) struct Pushed {
     pub workflow_files: Vec<String>,
     /// Why the range could not be inspected, if it could not.
     pub probe_error: Option<String>,
+    /// The pushed tips whose update changes a guarded path (at most [`MAX_KEPT`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tips: Vec<String>,
+    /// What the remote has: the old ids of the pushed refs (as it advertised them) and
+    /// the remote-tracking tips (at most [`MAX_KEPT`] of each).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remote_has: Vec<String>,
+    /// Credentials that have pushed a change under a guarded path to a push URL before
+    /// (from the ledger): the hint for them is not repeated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proven: Vec<Proven>,
+}
+
+/// Commits kept for the ledger, per kind: a bound, not a sample.
+pub(crate) const MAX_KEPT: usize = 16;
+
+/// A credential (by its ledger identity) seen to push a change under `path` to `url`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Proven {
+    pub url: String,
+    pub credential: String,
+    pub path: String,
 }
 
 /// The directories whose changes some push URL's provider guards with an extra scope;
@@ -162,6 +188,8 @@ pub(crate) struct Inspector {
     /// The previous line's two object ids, as written: the cheapest repeat to spot.
     last: Vec<u8>,
     changed: BTreeSet<String>,
+    tips: BTreeSet<String>,
+    remote_has: BTreeSet<String>,
     refs: usize,
     inspected: usize,
     /// The deadline passed: the remaining lines are counted, not inspected.
@@ -184,6 +212,8 @@ impl Inspector {
             seen: HashSet::new(),
             last: Vec::new(),
             changed: BTreeSet::new(),
+            tips: BTreeSet::new(),
+            remote_has: BTreeSet::new(),
             refs: 0,
             inspected: 0,
             late: false,
@@ -214,6 +244,9 @@ impl Inspector {
             self.error = Some("a ref line holds an object id of another hash kind".into());
             return;
         };
+        if !remote.is_null() && self.remote_has.len() < MAX_KEPT {
+            self.remote_has.insert(remote.to_string());
+        }
         if local.is_null() {
             self.inspected += 1;
             return;
@@ -250,6 +283,9 @@ impl Inspector {
             refs: self.refs,
             workflow_files: self.changed.into_iter().collect(),
             probe_error,
+            tips: self.tips.into_iter().collect(),
+            remote_has: self.remote_has.into_iter().collect(),
+            proven: Vec::new(),
         }
     }
 
@@ -285,17 +321,23 @@ impl Inspector {
             None => Rc::new(Files::new()),
         };
         let baseline = self.baseline.as_ref().expect("read above");
+        let mut changes = false;
         for (path, id) in now.iter() {
             let key = (path.clone(), *id);
             if !before.contains(&key) && !baseline.contains(&key) {
                 self.changed.insert(path.clone());
+                changes = true;
             }
         }
         let now_paths: HashSet<&str> = now.iter().map(|(p, _)| p.as_str()).collect();
         for (path, _) in before.iter() {
             if !now_paths.contains(path.as_str()) {
                 self.changed.insert(path.clone());
+                changes = true;
             }
+        }
+        if changes && self.tips.len() < MAX_KEPT {
+            self.tips.insert(local.to_string());
         }
         Ok(())
     }
@@ -314,6 +356,11 @@ impl Inspector {
             }
         }
         let mut baseline = Files::new();
+        for tip in &tips {
+            if self.remote_has.len() < 2 * MAX_KEPT {
+                self.remote_has.insert(tip.to_string());
+            }
+        }
         for tip in tips {
             let state = self.state(tip)?;
             baseline.extend(self.files_of(&state)?.iter().cloned());

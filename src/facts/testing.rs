@@ -101,6 +101,7 @@ pub(crate) fn with_store(u: &str, username: Option<&str>, secret: &str) -> Facts
             secret: Shape::of(secret),
             other_usernames: Vec::new(),
             first_seen: None,
+            ledger_id: None,
         }),
     });
     f

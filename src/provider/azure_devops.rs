@@ -1,8 +1,20 @@
 //! Azure DevOps Services and Server. Sources: ../shared/reference/providers.md §5.
 
-use super::{Alphabet, Pattern, Provider, ProviderKind, TokenShape};
+use super::{Alphabet, Pattern, Provider, ProviderKind, TokenScope, TokenShape};
 use crate::date::Date;
 use crate::provider::SecretKind::*;
+
+/// §5: a PAT pushes with Code (Read & write), the scope `vso.code_write`; Code (Read) is
+/// `vso.code` ("Scopes" table of Azure DevOps' OAuth page, shared by PATs: "vso.code_manage
+/// includes vso.code_write"). A global or full-access PAT carries every scope.
+pub(super) const TOKEN_SCOPES: &[TokenScope] = &[TokenScope {
+    kinds: &[AzureDevopsPat, AzureDevopsLegacyPat],
+    what: "personal access tokens",
+    push: Some("the Code (Read & write) scope (`vso.code_write`)"),
+    read_only: Some("Code (Read) (`vso.code`)"),
+    git_login: true,
+    source: "https://learn.microsoft.com/en-us/azure/devops/integrate/get-started/authentication/oauth#scopes",
+}];
 
 pub(super) static PROVIDER: Provider = Provider {
     kind: ProviderKind::AzureDevops,
@@ -21,6 +33,7 @@ pub(super) static PROVIDER: Provider = Provider {
     password_cutoff: Some(Date::new(2020, 3, 2)),
     https_username: "any non-empty value",
     push_scopes: "Code (Read & write)",
+    token_scopes: TOKEN_SCOPES,
     token_page: "https://dev.azure.com/<org>/_usersSettings/tokens",
     ssh_user: Some("git"),
     ssh_test: Some("ssh -T git@ssh.dev.azure.com"),

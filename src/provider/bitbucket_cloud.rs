@@ -1,6 +1,6 @@
 //! Bitbucket Cloud (bitbucket.org). Sources: ../shared/reference/providers.md §1.
 
-use super::{Pattern, Provider, ProviderKind, Retirement, TokenShape, TokenUsername};
+use super::{Pattern, Provider, ProviderKind, Retirement, TokenScope, TokenShape, TokenUsername};
 use crate::date::Date;
 use crate::provider::SecretKind::*;
 
@@ -15,6 +15,30 @@ pub(super) const APP_PASSWORDS: Retirement = Retirement {
     // Legacy app passwords are 20 letters and digits with no prefix (§1.3).
     ambiguous: Some((Alnum20, "a 20-character secret is the legacy app password form, or an account password, refused since 2022-03-01")),
 };
+
+/// §1.4: API tokens need `write:repository:bitbucket` and, separately,
+/// `read:repository:bitbucket` ("This scope does not imply the read:repository:bitbucket
+/// scope", api-token-permissions; `admin:repository:bitbucket` implies neither). Repository,
+/// project and workspace access tokens need Repositories: Write
+/// (repository-access-token-permissions). Scoped and unscoped API tokens share a shape.
+pub(super) const TOKEN_SCOPES: &[TokenScope] = &[
+    TokenScope {
+        kinds: &[AtlassianApiToken],
+        what: "API tokens",
+        push: Some("both `write:repository:bitbucket` and `read:repository:bitbucket` (write does not imply read)"),
+        read_only: Some("`read:repository:bitbucket` alone"),
+        git_login: true,
+        source: "https://support.atlassian.com/bitbucket-cloud/docs/api-token-permissions/",
+    },
+    TokenScope {
+        kinds: &[BitbucketAccessToken],
+        what: "repository, project and workspace access tokens",
+        push: Some("the Repositories: Write permission"),
+        read_only: Some("Repositories: Read"),
+        git_login: true,
+        source: "https://support.atlassian.com/bitbucket-cloud/docs/repository-access-token-permissions/",
+    },
+];
 
 pub(super) static PROVIDER: Provider = Provider {
     kind: ProviderKind::BitbucketCloud,
@@ -51,6 +75,7 @@ pub(super) static PROVIDER: Provider = Provider {
     no_write_error: Some("Your credentials lack one or more required privilege scopes."),
     // §1.4: write does not imply read.
     push_scopes: "read:repository:bitbucket and write:repository:bitbucket",
+    token_scopes: TOKEN_SCOPES,
     token_page: "https://id.atlassian.com/manage-profile/security/api-tokens",
     // §1.7
     ssh_user: Some("git"),

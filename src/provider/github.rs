@@ -1,6 +1,8 @@
 //! GitHub.com. Sources: ../shared/reference/providers.md §3.
 
-use super::{CliHelper, GuardedPaths, Pattern, Provider, ProviderKind, ShortLived, TokenShape};
+use super::{
+    CliHelper, GuardedPaths, Pattern, Provider, ProviderKind, ShortLived, TokenScope, TokenShape,
+};
 use crate::date::Date;
 use crate::provider::SecretKind::{self, *};
 
@@ -104,6 +106,41 @@ pub(super) const GH_ENTERPRISE: CliHelper = CliHelper {
     ..GH
 };
 
+/// §3.4: what each kind needs to push. Classic and OAuth tokens: `repo` ("To use your
+/// token to access repositories from the command line, select repo", github/docs
+/// creating-a-personal-access-token; `public_repo` for public ones, scopes-for-oauth-apps).
+/// Fine-grained tokens and Apps: the Contents permission ("Contents: Read and write",
+/// choosing-permissions-for-a-github-app). Refresh tokens (`ghr_`) only buy a new user
+/// token from the OAuth endpoint ("refreshing-user-access-tokens"); they are no login.
+/// Nothing records a classic token's scopes on disk (`gh` keeps only the token in
+/// hosts.yml and asks the API for `X-OAuth-Scopes`), so no scope is ever known offline.
+pub(super) const TOKEN_SCOPES: &[TokenScope] = &[
+    TokenScope {
+        kinds: &[GithubClassicPat, GithubOauthToken],
+        what: "personal access tokens (classic) and OAuth tokens",
+        push: Some("the `repo` scope (`public_repo` for public repositories)"),
+        read_only: None,
+        git_login: true,
+        source: "https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps",
+    },
+    TokenScope {
+        kinds: &[GithubFineGrainedPat, GithubUserToServerToken, GithubInstallationToken],
+        what: "fine-grained personal access tokens and GitHub App tokens",
+        push: Some("the Contents: Read and write permission"),
+        read_only: Some("Contents: Read-only"),
+        git_login: true,
+        source: "https://docs.github.com/en/apps/creating-github-apps/registering-a-github-app/choosing-permissions-for-a-github-app",
+    },
+    TokenScope {
+        kinds: &[GithubRefreshToken],
+        what: "GitHub App refresh tokens, which only mint a new user token",
+        push: None,
+        read_only: None,
+        git_login: false,
+        source: "https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens",
+    },
+];
+
 pub(super) static PROVIDER: Provider = Provider {
     kind: ProviderKind::Github,
     name: "GitHub",
@@ -121,6 +158,7 @@ pub(super) static PROVIDER: Provider = Provider {
     // §3.5
     no_write_error: Some("Write access to repository not granted."),
     guarded_paths: Some(WORKFLOWS),
+    token_scopes: TOKEN_SCOPES,
     cli_helper: Some(GH),
     short_lived: SHORT_LIVED,
     push_scopes: "classic: repo (and workflow to change .github/workflows); fine-grained: Contents read and write (and Workflows read and write)",

@@ -11,6 +11,7 @@ pub(super) static PROVIDER: Provider = Provider {
     service_usernames: &["x-access-token"],
     https_username: "your GitHub Enterprise username",
     guarded_paths: Some(github::WORKFLOWS),
+    token_scopes: github::TOKEN_SCOPES,
     cli_helper: Some(github::GH_ENTERPRISE),
     short_lived: github::SHORT_LIVED,
     push_scopes: "classic: repo (and workflow to change .github/workflows); fine-grained: Contents read and write",

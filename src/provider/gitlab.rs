@@ -1,7 +1,56 @@
 //! GitLab.com and self-managed GitLab. Sources: ../shared/reference/providers.md §4.
 
-use super::{CannotPush, CliHelper, Pattern, Provider, ProviderKind, TokenShape};
+use super::{CannotPush, CliHelper, Pattern, Provider, ProviderKind, TokenScope, TokenShape};
 use crate::provider::SecretKind::*;
+
+/// §4.1, §4.3: what each kind of GitLab token needs to push.
+/// - Personal, project, group and impersonation tokens (`glpat-`): `write_repository`
+///   "Grants read-write access to repositories on private projects using Git-over-HTTP"
+///   (`api` also works); `read_repository` is read-only; project and group tokens push
+///   only with the Developer role or above (docs.gitlab.com personal_access_tokens,
+///   "Personal access token scopes"; project access tokens).
+/// - Deploy tokens: scopes `read_repository`, registry and package scopes, no
+///   `write_repository` (deploy tokens page) — CC205 reports them.
+/// - CI/CD job tokens: push only to their own project, and only where "Allow Git push
+///   requests to the repository" is on (GitLab 17.2+, off by default; ci/jobs/ci_job_token).
+/// - Feed tokens ("You cannot use this token to access any other data"), runner
+///   authentication tokens, pipeline trigger tokens and OAuth application secrets
+///   authenticate RSS readers, runners, the trigger API and OAuth clients: none is a git
+///   login (docs.gitlab.com security/tokens "GitLab token overview").
+pub(super) const TOKEN_SCOPES: &[TokenScope] = &[
+    TokenScope {
+        kinds: &[GitlabPersonalToken],
+        what: "personal, project, group and impersonation access tokens",
+        push: Some("the `write_repository` (or `api`) scope; project and group tokens also need the Developer role"),
+        read_only: Some("`read_repository`"),
+        git_login: true,
+        source: "https://docs.gitlab.com/user/profile/personal_access_tokens/#personal-access-token-scopes",
+    },
+    TokenScope {
+        kinds: &[GitlabDeployToken],
+        what: "deploy tokens",
+        push: None,
+        read_only: Some("`read_repository`"),
+        git_login: true,
+        source: "https://docs.gitlab.com/user/project/deploy_tokens/",
+    },
+    TokenScope {
+        kinds: &[GitlabJobToken],
+        what: "CI/CD job tokens",
+        push: Some("the project setting `Allow Git push requests to the repository` (GitLab 17.2 and later, off by default)"),
+        read_only: None,
+        git_login: true,
+        source: "https://docs.gitlab.com/ci/jobs/ci_job_token/",
+    },
+    TokenScope {
+        kinds: &[GitlabOtherToken],
+        what: "feed, runner and pipeline trigger tokens and OAuth application secrets",
+        push: None,
+        read_only: None,
+        git_login: false,
+        source: "https://docs.gitlab.com/security/tokens/",
+    },
+];
 
 pub(super) static PROVIDER: Provider = Provider {
     kind: ProviderKind::Gitlab,
@@ -31,6 +80,7 @@ pub(super) static PROVIDER: Provider = Provider {
     ],
     // §4.5
     no_write_error: Some("You are not allowed to upload code."),
+    token_scopes: TOKEN_SCOPES,
     // glab takes its token from GITLAB_TOKEN, GITLAB_ACCESS_TOKEN, OAUTH_TOKEN before the
     // login in its config (gitlab-org/cli internal/config: `EnvKeyEquivalence("token")`);
     // logins sit under `hosts:` in `config.yml` of `$GLAB_CONFIG_DIR` or `~/.config/glab-cli`.

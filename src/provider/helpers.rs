@@ -1,6 +1,7 @@
 //! What the provider tables say about the programs around a credential: a CLI whose
 //! helper prefers a token variable to its own login (`gh`, `glab`), and secrets minted
-//! for minutes or hours by a helper, which a credential store must not keep.
+//! for minutes or hours by a helper, which a credential store must not keep, and what
+//! each kind of token must carry to push ([`TokenScope`]).
 
 use super::{SecretKind, PROVIDERS};
 
@@ -42,4 +43,26 @@ pub(crate) struct ShortLived {
     pub minutes: u32,
     /// Who mints a fresh one each time (shown in the fix).
     pub minted_by: &'static str,
+}
+
+/// What a kind of token must carry to push, as the provider documents it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TokenScope {
+    pub kinds: &'static [SecretKind],
+    /// The token types these kinds are ("personal, project and group access tokens").
+    pub what: &'static str,
+    /// The scope or permission a push needs; `None`: this kind can never push.
+    pub push: Option<&'static str>,
+    /// The read-only choice the same shape can carry (the shape does not tell which).
+    pub read_only: Option<&'static str>,
+    /// False: the provider refuses this kind for git altogether (a feed token).
+    pub git_login: bool,
+    pub source: &'static str,
+}
+
+impl super::Provider {
+    /// The scope facts of `kind`, if the table has them.
+    pub(crate) fn token_scope(&self, kind: SecretKind) -> Option<&TokenScope> {
+        self.token_scopes.iter().find(|t| t.kinds.contains(&kind))
+    }
 }

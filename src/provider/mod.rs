@@ -27,7 +27,7 @@ pub(crate) mod shape;
 mod table;
 
 use crate::date::Date;
-pub(crate) use helpers::{CliHelper, ShortLived};
+pub(crate) use helpers::{CliHelper, ShortLived, TokenScope};
 use serde::{Deserialize, Serialize};
 pub(crate) use shape::{SecretKind, Shape};
 #[cfg(test)]
@@ -199,6 +199,8 @@ pub(crate) struct Provider {
     /// (false: ignored, or not known to be checked).
     pub username_checked: bool,
     pub source: &'static str,
+    /// What each kind of token must carry to push, each fact with its source.
+    pub token_scopes: &'static [TokenScope],
 }
 
 impl Provider {
@@ -234,6 +236,7 @@ impl Provider {
         short_lived: &[],
         username_checked: false,
         source: "",
+        token_scopes: &[],
     };
 
     /// Is `host` one of this provider's hosted services (not a self-hosted instance)?

@@ -59,6 +59,37 @@ pub(crate) fn table_markdown() -> String {
             p.source,
         ));
     }
+    s.push_str(&scopes_markdown());
+    s
+}
+
+/// What each kind of token needs to push, and the paths that need more (issue 13).
+fn scopes_markdown() -> String {
+    let mut s = String::from("\nToken scopes for `git push` (the shape of a token never tells its scope):\n\n| provider | tokens | push needs | read-only choice of the same shape | git login | source |\n|---|---|---|---|---|---|\n");
+    for p in PROVIDERS {
+        for t in p.token_scopes {
+            s.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} |\n",
+                p.name,
+                t.what,
+                t.push.unwrap_or("never pushes"),
+                t.read_only.unwrap_or("-"),
+                if t.git_login { "yes" } else { "no" },
+                t.source
+            ));
+        }
+    }
+    let guarded: Vec<String> = PROVIDERS
+        .iter()
+        .filter_map(|p| {
+            p.guarded_paths
+                .map(|g| format!("{}: `{}`", p.name, g.prefixes.join("`, `")))
+        })
+        .collect();
+    s.push_str(&format!(
+        "\nPaths that need an extra scope to change: {}; no other provider documents one.\n",
+        guarded.join("; ")
+    ));
     s
 }
 

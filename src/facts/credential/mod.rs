@@ -137,6 +137,9 @@ pub(crate) struct Stored {
     /// When the guard's ledger first saw this credential accepted (opt-in).
     #[serde(default)]
     pub first_seen: Option<crate::date::Date>,
+    /// Its identity in the ledger (a keyed hash, never the secret), when there is a ledger.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger_id: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

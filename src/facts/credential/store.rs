@@ -117,6 +117,13 @@ fn store_lookup_file(file: &Path, req: &Request, ctx: &Ctx) -> Option<Stored> {
                         entry.password.as_deref().unwrap_or(""),
                     )
                 }),
+                ledger_id: ctx.ledger().map(|l| {
+                    l.credential_id(
+                        &req.host,
+                        entry.username.as_deref().unwrap_or(""),
+                        entry.password.as_deref().unwrap_or(""),
+                    )
+                }),
             });
         } else if let (Some(u), Some(f)) = (entry.username.as_deref(), &found) {
             if f.username.as_deref() != Some(u) {
@@ -165,6 +172,7 @@ pub(super) fn netrc(ctx: &Ctx, req: &Request) -> Option<Stored> {
         secret: entry.password.clone()?,
         other_usernames: Vec::new(),
         first_seen: None,
+        ledger_id: None,
     })
 }
 

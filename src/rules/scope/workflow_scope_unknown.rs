@@ -30,6 +30,13 @@ declare_rule! {
     /// - For push URLs not served by GitHub or GitHub Enterprise Server.
     /// - When no credential it can see is one of those GitHub tokens (a password, a
     ///   keyring's secret, a token of another shape).
+    /// - Once that very credential has pushed a workflow change to that URL: with the
+    ///   opt-in ledger (`guard: record: true`) the hook keeps the commits it pushed after
+    ///   the hint (a keyed hash of credential, URL and path, never the secret), and a
+    ///   later push that finds one on the remote — as the remote advertised the pushed
+    ///   refs, or on a remote-tracking branch — silences the hint for good. A credential
+    ///   the guard merely saw accepted proves nothing: git approves it after `info/refs`,
+    ///   before the pack is judged.
     ///
     /// It is always a warning, since the scope cannot be read from the token, and it is
     /// reported in the pre-push stage too: GitHub refuses the ref after accepting the
@@ -66,6 +73,9 @@ fn workflow_scope_unknown(facts: &Facts) -> Vec<Finding> {
         else {
             continue;
         };
+        if super::proven(pushed, u, https, &c) {
+            continue;
+        }
         let files: Vec<_> = pushed
             .workflow_files
             .iter()
@@ -107,6 +117,7 @@ mod tests {
             refs: 1,
             workflow_files: vec![".github/workflows/ci.yml".into()],
             probe_error: None,
+            ..Default::default()
         });
         assert_eq!(severities(&WORKFLOW_SCOPE_UNKNOWN, &f), vec![Warning]);
         let mut f2 = with_store("https://bitbucket.org/a/b.git", Some("alice"), ATATT);
@@ -125,7 +136,36 @@ mod tests {
             refs: 1,
             workflow_files: vec![".github/workflows/ci.yml".into()],
             probe_error: None,
+            ..Default::default()
         });
+        assert!(severities(&WORKFLOW_SCOPE_UNKNOWN, &f).is_empty());
+    }
+
+    #[test]
+    fn silent_once_that_credential_pushed_a_workflow_change_there() {
+        use crate::facts::pushed::{Proven, Pushed};
+        let mut f = with_store("https://github.com/a/b.git", Some("alice"), GHP);
+        f.stage = Stage::PrePush;
+        f.remotes[0].urls[0].authenticated_now = true;
+        let stored = https_mut(&mut f).helpers[0].stored.as_mut().expect("stored");
+        stored.ledger_id = Some("alice-id".into());
+        let proven = |credential: &str, url: &str| Proven {
+            url: url.into(),
+            credential: credential.into(),
+            path: ".github/workflows/".into(),
+        };
+        let url = f.remotes[0].urls[0].url.display.clone();
+        let mut pushed = Pushed {
+            refs: 1,
+            workflow_files: vec![".github/workflows/ci.yml".into()],
+            ..Default::default()
+        };
+        // Another credential, or the same one on another URL, proves nothing here.
+        pushed.proven = vec![proven("bob-id", &url), proven("alice-id", "https://github.com/a/c.git")];
+        f.pushed = Some(pushed.clone());
+        assert_eq!(severities(&WORKFLOW_SCOPE_UNKNOWN, &f), vec![Warning]);
+        pushed.proven.push(proven("alice-id", &url));
+        f.pushed = Some(pushed);
         assert!(severities(&WORKFLOW_SCOPE_UNKNOWN, &f).is_empty());
     }
 }

@@ -256,6 +256,7 @@ mod tests {
             refs: 1,
             workflow_files: vec![".github/workflows/ci.yml".into()],
             probe_error: None,
+            ..Default::default()
         });
         assert_eq!(severities(&WORKFLOW_SCOPE_UNKNOWN, &f), vec![Warning]);
         // glab reads GITLAB_TOKEN only for GitLab.
