@@ -40,15 +40,22 @@ impl Attributes {
         }
     }
 
-    /// The credential of an `erase`: the one the server refused, by shape.
-    pub(crate) fn rejected(&self) -> Rejected {
-        let username_secret = self
+    /// The user name, split: a plain name, or the shape of a token sent as the user name
+    /// (never both).
+    fn username_split(&self) -> (Option<String>, Option<Shape>) {
+        let secret = self
             .username
             .as_deref()
             .filter(|u| provider::shape::username_is_secret(u))
             .map(Shape::of);
+        (self.username.clone().filter(|_| secret.is_none()), secret)
+    }
+
+    /// The credential of an `erase`: the one the server refused, by shape.
+    pub(crate) fn rejected(&self) -> Rejected {
+        let (username, username_secret) = self.username_split();
         Rejected {
-            username: self.username.clone().filter(|_| username_secret.is_none()),
+            username,
             username_secret,
             secret: self.password.as_deref().map(Shape::of),
         }
@@ -78,18 +85,14 @@ pub(crate) fn push_url(
     };
     // `path=` is git's, verbatim: a query string or a token in it is redacted (issue 18).
     let path = crate::redact::path(a.path.as_deref().unwrap_or_default());
-    let user_secret = a
-        .username
-        .as_deref()
-        .filter(|u| provider::shape::username_is_secret(u))
-        .map(Shape::of);
+    let (user, user_secret) = a.username_split();
     let parsed = url::ParsedUrl {
         scheme,
         scheme_text: protocol.clone(),
         host: Some(host.to_ascii_lowercase()),
         port,
         path: path.clone(),
-        user: a.username.clone().filter(|_| user_secret.is_none()),
+        user,
         user_secret,
         password: None,
         display: crate::redact::url(&format!("{protocol}://{hostport}/{path}")),
