@@ -15,8 +15,9 @@
 //!    the run ends with ssh's own failure status, 255, without connecting;
 //! 3. otherwise spawns the program with git's stdin and stdout (inherited, never
 //!    copied) and passes its stderr through live while keeping its tail; the exit status
-//!    is the program's (killed by signal n: 128+n). When ssh fails (255), the kept
-//!    messages are classified into the facts and rule CC312 explains them.
+//!    is the program's (killed by signal n: 128+n). When ssh fails (255), or the remote
+//!    command fails with a provider's own refusal text (a read-only deploy key…), the
+//!    kept messages are classified into the facts and rule CC312 explains them.
 //!
 //! It fails open: when anything of ours fails, the program runs all the same, after one
 //! line on stderr. The checks have a deadline; nothing here prompts or reads stdin.
@@ -130,10 +131,10 @@ pub(crate) fn run(args: &[OsString]) -> ExitCode {
     }
     match connect(&target, &argv, drop_protocol) {
         Ok((status, kept)) => {
-            if status.code() == Some(failure::SSH_FAILED) {
-                if let Some(c) = checked {
-                    explain(c, &kept);
-                }
+            // ssh's own failure (255), or the remote's refusal text with its status;
+            // nothing at all on success.
+            if let (Some(code), Some(c)) = (status.code().filter(|&c| c != 0), checked) {
+                explain(c, code, &kept);
             }
             exit_code(status)
         }
@@ -287,18 +288,22 @@ fn check(input: Input) -> anyhow::Result<Option<Checked>> {
     }))
 }
 
-/// ssh failed by itself: classify what it said into the facts and let CC312 explain it.
-fn explain(mut c: Checked, kept: &[u8]) {
-    let Some(f) = failure::classify(failure::SSH_FAILED, kept) else {
-        return;
-    };
-    let Some(ssh) = c
+/// The connection failed (ssh exited 255, or the remote command failed): classify what
+/// ssh and the server said into the facts and let CC312 explain it.
+fn explain(mut c: Checked, status: i32, kept: &[u8]) {
+    let Some(u) = c
         .facts
         .remotes
         .iter_mut()
         .flat_map(|r| r.urls.iter_mut())
-        .find_map(|u| u.ssh.as_mut())
+        .find(|u| u.ssh.is_some())
     else {
+        return;
+    };
+    let Some(f) = failure::classify(status, kept, u.provider) else {
+        return;
+    };
+    let Some(ssh) = u.ssh.as_mut() else {
         return;
     };
     ssh.failure = Some(f);

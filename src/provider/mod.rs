@@ -139,6 +139,20 @@ pub(crate) struct GuardedPaths {
     pub fix: &'static str,
 }
 
+/// What a provider's SSH endpoint prints when it refuses a push after the key was
+/// accepted (a read-only or foreign deploy key, a repository the account cannot see).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SshRefusal {
+    /// A stable name, kept in the facts (`read-only-key`).
+    pub id: &'static str,
+    /// All of these appear in one line of what the server said.
+    pub text: &'static [&'static str],
+    /// Why the push was refused.
+    pub why: &'static str,
+    /// What to change, in words (the rule adds the commands).
+    pub fix: &'static str,
+}
+
 /// One provider's rules for git authentication.
 pub(crate) struct Provider {
     pub kind: ProviderKind,
@@ -199,6 +213,13 @@ pub(crate) struct Provider {
     /// (false: ignored, or not known to be checked).
     pub username_checked: bool,
     pub source: &'static str,
+    /// Every host key algorithm the SSH endpoint can offer (its host keys are of these
+    /// types only): an ssh that accepts none of them cannot connect. Empty: not known.
+    pub ssh_host_key_algorithms: &'static [&'static str],
+    /// The provider's published known_hosts lines (its current host keys).
+    pub ssh_known_hosts: &'static [&'static str],
+    /// What the SSH endpoint prints when it refuses a push after authentication.
+    pub ssh_refusals: &'static [SshRefusal],
 }
 
 impl Provider {
@@ -234,6 +255,9 @@ impl Provider {
         short_lived: &[],
         username_checked: false,
         source: "",
+        ssh_host_key_algorithms: &[],
+        ssh_known_hosts: &[],
+        ssh_refusals: &[],
     };
 
     /// Is `host` one of this provider's hosted services (not a self-hosted instance)?

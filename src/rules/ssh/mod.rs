@@ -23,6 +23,8 @@ crate::rules::area_rules! {
     ssh_wrong_user::SSH_WRONG_USER,
 }
 
+mod support;
+
 use crate::facts::ssh::{ClientConfig, Probed, Ssh};
 use crate::facts::{Facts, PushUrl};
 
@@ -163,6 +165,7 @@ mod testing {
                 known: true,
                 files: vec![],
                 retired: vec![],
+                entries: vec![],
             }),
             provider: u.provider,
             can_prompt: false,

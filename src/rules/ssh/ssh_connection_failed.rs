@@ -1,3 +1,4 @@
+use super::support::{self, host_block, published_keys};
 use super::{agent_identities, connect_host, keyscan, ssh_urls, verify};
 use crate::facts::ssh::failure::Failure;
 use crate::facts::ssh::{ClientConfig, KeyFile, Probed, Ssh};
@@ -51,11 +52,14 @@ declare_rule! {
 
 fn ssh_connection_failed(facts: &Facts) -> Vec<Finding> {
     ssh_urls(facts)
-        .filter_map(|(u, s)| Some(explain(u, s, s.failure.as_ref()?)))
+        .filter_map(|(u, s)| {
+            let failure = s.failure.as_ref()?;
+            support::explain(u, s, failure).or_else(|| explain(u, s, failure))
+        })
         .collect()
 }
 
-fn explain(u: &PushUrl, s: &Ssh, failure: &Failure) -> Finding {
+fn explain(u: &PushUrl, s: &Ssh, failure: &Failure) -> Option<Finding> {
     let host = connect_host(s);
     let config = match &s.config {
         Probed::Found(c) => Some(c),
@@ -64,7 +68,7 @@ fn explain(u: &PushUrl, s: &Ssh, failure: &Failure) -> Finding {
     let port = config.map(|c| c.port).or(s.port).unwrap_or(22);
     let user = s.effective_user().unwrap_or("git");
     let label = u.label();
-    match failure {
+    Some(match failure {
         Failure::KeyRefused { .. } => key_refused(u, s, config),
         Failure::HostKeyUnknown => {
             let name = known_name(s, host, port);
@@ -109,16 +113,22 @@ fn explain(u: &PushUrl, s: &Ssh, failure: &Failure) -> Finding {
                     fingerprint.as_deref().unwrap_or("the new key")
                 ));
             }
-            cmds.push(match offending {
-                Some((file, _)) => format!(
-                    "ssh-keygen -R {} -f {}",
-                    sh_quote(&name),
-                    sh_quote(&file.display().to_string())
-                ),
-                None => format!("ssh-keygen -R {}", sh_quote(&name)),
-            });
-            if let Some(c) = config {
-                cmds.extend(keyscan(u, c));
+            match offending.as_ref().and_then(|(file, _)| published_keys(u, &name, file)) {
+                // The provider publishes its keys: no need to trust what the server sends.
+                Some(steps) => cmds.extend(steps),
+                None => {
+                    cmds.push(match offending {
+                        Some((file, _)) => format!(
+                            "ssh-keygen -R {} -f {}",
+                            sh_quote(&name),
+                            sh_quote(&file.display().to_string())
+                        ),
+                        None => format!("ssh-keygen -R {}", sh_quote(&name)),
+                    });
+                    if let Some(c) = config {
+                        cmds.extend(keyscan(u, c));
+                    }
+                }
             }
             Finding::at(
                 u,
@@ -138,23 +148,23 @@ fn explain(u: &PushUrl, s: &Ssh, failure: &Failure) -> Finding {
             } else {
                 offered.join(", ")
             };
-            let first = offered.first().map(String::as_str).unwrap_or("ssh-rsa");
+            // ssh-rsa is the type OpenSSH still has but no longer offers (8.8 and later).
+            let first = offered
+                .iter()
+                .find(|t| *t == "ssh-rsa")
+                .or(offered.first())
+                .map(String::as_str)
+                .unwrap_or("ssh-rsa");
+            let mut cmds = host_block(s, &[format!("HostKeyAlgorithms +{first}")]);
+            cmds.push("# better: ask the server's administrator for an ed25519 or ecdsa host key".into());
+            cmds.push(format!("ssh -G {} | grep -i '^hostkeyalgorithms'   # now lists {first}", s.host));
+            cmds.push(verify(u, s));
             Finding::at(
                 u,
                 format!("{host} offers only host key types this ssh refuses ({types}) for {label}"),
             )
             .cause("this ssh no longer accepts them (OpenSSH 8.8 and later disable `ssh-rsa`, SHA-1 signatures) and the server offers no other type")
-            .fix(
-                "accept the server's host key type for this host only",
-                vec![
-                    format!(
-                        "printf 'Host {}\\n  HostKeyAlgorithms +{first}\\n' >> ~/.ssh/config",
-                        s.host
-                    ),
-                    "# better: ask the server's administrator for an ed25519 or ecdsa host key".into(),
-                    verify(u, s),
-                ],
-            )
+            .fix("accept the server's host key type for this host only", cmds)
         }
         Failure::HostUnresolved => Finding::at(
             u,
@@ -202,7 +212,9 @@ fn explain(u: &PushUrl, s: &Ssh, failure: &Failure) -> Finding {
                 "# behind a firewall: ask whether the server offers SSH on port 443".into(),
             ],
         ),
-    }
+        // Explained in support.rs.
+        _ => return None,
+    })
 }
 
 /// The name known_hosts files it under: `host`, or `[host]:port` off port 22.
