@@ -8,7 +8,7 @@ use super::{ClientConfig, HostKeyEntry, KnownHost, Probed};
 use crate::provider::ProviderKind;
 use std::path::{Path, PathBuf};
 
-pub(super) fn probe_known_hosts(
+pub(crate) fn probe_known_hosts(
     c: &ClientConfig,
     home: &Path,
     provider: Option<ProviderKind>,

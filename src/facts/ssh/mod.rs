@@ -23,6 +23,8 @@ mod known_hosts;
 #[cfg(test)]
 pub(crate) use client::parse_client_config;
 pub(crate) use client::passwd_home;
+#[cfg(test)]
+pub(crate) use known_hosts::probe_known_hosts;
 
 use super::gitconfig::{Config, Source};
 use super::url::ParsedUrl;
