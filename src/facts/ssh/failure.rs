@@ -354,4 +354,105 @@ Host key verification failed.\n";
         );
         assert_eq!(classify(0, b"", None), None);
     }
+
+    #[test]
+    fn configuration_and_key_messages() {
+        let bad = b"/home/u/.ssh/config: line 2: Bad configuration option: usekeychain\n/home/u/.ssh/config line 3: Unsupported option \"rsaauthentication\"\n/home/u/.ssh/config: terminating, 1 bad configuration options\n";
+        assert_eq!(
+            classify(255, bad, None),
+            Some(Failure::BadConfigOption {
+                file: Some("/home/u/.ssh/config".into()),
+                line: Some(2),
+                option: Some("usekeychain".into()),
+            })
+        );
+        assert_eq!(
+            classify(
+                255,
+                b"command-line: line 0: Bad configuration option: foo\n",
+                None
+            ),
+            Some(Failure::BadConfigOption {
+                file: Some("command-line".into()),
+                line: Some(0),
+                option: Some("foo".into()),
+            })
+        );
+        // An unsupported (removed) option is only a warning: ssh goes on.
+        assert_eq!(
+            classify(255, b"/etc/ssh/ssh_config line 5: Unsupported option \"rsaauthentication\"\nConnection closed by 10.0.0.1 port 22\n", None),
+            None
+        );
+        let open = b"@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n\
+@         WARNING: UNPROTECTED PRIVATE KEY FILE!          @\n\
+@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n\
+Permissions 0644 for '/home/u/.ssh/id_ed25519' are too open.\n\
+It is required that your private key files are NOT accessible by others.\n\
+This private key will be ignored.\n\
+Load key \"/home/u/.ssh/id_ed25519\": bad permissions\n\
+git@github.com: Permission denied (publickey).\n";
+        assert_eq!(
+            classify(255, open, None),
+            Some(Failure::KeyPermissions {
+                key: Some(PathBuf::from("/home/u/.ssh/id_ed25519")),
+                mode: Some(0o644),
+            })
+        );
+        let agent = b"sign_and_send_pubkey: signing failed for ED25519 \"/home/u/.ssh/id_ed25519\" from agent: agent refused operation\ngit@github.com: Permission denied (publickey).\n";
+        assert_eq!(
+            classify(255, agent, None),
+            Some(Failure::SigningFailed {
+                key: Some("/home/u/.ssh/id_ed25519".into()),
+                agent_refused: true,
+            })
+        );
+    }
+
+    #[test]
+    fn a_provider_s_refusal_after_authentication() {
+        let ro = b"ERROR: The key you are authenticating with has been marked as read only.\nfatal: Could not read from remote repository.\n";
+        assert_eq!(
+            classify(1, ro, Some(ProviderKind::Github)),
+            Some(Failure::RemoteRefused {
+                provider: ProviderKind::Github,
+                refusal: "read-only-key".into(),
+            })
+        );
+        assert_eq!(
+            classify(
+                128,
+                b"ERROR: Permission to o/r.git denied to deploy key\n",
+                None
+            ),
+            Some(Failure::RemoteRefused {
+                provider: ProviderKind::Github,
+                refusal: "deploy-key-other-repository".into(),
+            })
+        );
+        // A self-hosted GitLab is not detected: its text still tells.
+        assert_eq!(
+            classify(1, b"GitLab: The project you were looking for could not be found or you don't have permission to view it.\n", None),
+            Some(Failure::RemoteRefused {
+                provider: ProviderKind::Gitlab,
+                refusal: "repository-not-found".into(),
+            })
+        );
+        assert_eq!(
+            classify(
+                1,
+                b"conq: repository access denied. access via a deployment key is read-only.\n",
+                None
+            ),
+            Some(Failure::RemoteRefused {
+                provider: ProviderKind::BitbucketCloud,
+                refusal: "read-only-key".into(),
+            })
+        );
+        // Success, or another failure of the remote command: nothing to explain.
+        assert_eq!(classify(0, ro, Some(ProviderKind::Github)), None);
+        assert_eq!(
+            classify(1, b"error: failed to push some refs\n", None),
+            None
+        );
+    }
 }

@@ -11,10 +11,15 @@ declare_rule! {
     /// Checks for an SSH connection that the SSH guard (`git-credcheck ssh`) saw fail: ssh
     /// exited 255 after `Permission denied (publickey)`, `Host key verification failed`,
     /// `REMOTE HOST IDENTIFICATION HAS CHANGED`, `no matching host key type found`,
-    /// `Could not resolve hostname`, `Connection refused` or `Connection timed out`. It
-    /// explains the failure from the SSH facts gathered before the connection: the keys
-    /// ssh offered (by file and fingerprint), the agent, the known_hosts file and line,
-    /// the host and port ssh used.
+    /// `Bad configuration option`, `UNPROTECTED PRIVATE KEY FILE`, `agent refused
+    /// operation` / `sign_and_send_pubkey: signing failed`, `Could not resolve hostname`,
+    /// `Connection refused` or `Connection timed out`; or the server accepted the key and
+    /// then refused the push with one of the provider's own texts (a read-only deploy key,
+    /// a deploy key of another repository, a repository the account cannot see: the
+    /// provider table's `ssh_refusals`). It explains the failure from the SSH facts
+    /// gathered before the connection: the keys ssh offered (by file and fingerprint), the
+    /// agent, the known_hosts file and line, the configuration file and line, the host and
+    /// port ssh used; each fix ends with the provider's `ssh -T` as a check.
     ///
     /// ## Why is this bad?
     /// git prints ssh's last line and `fatal: Could not read from remote repository.`,
@@ -42,8 +47,10 @@ declare_rule! {
     /// ## When it is silent
     /// - Outside the SSH guard (the doctor, the hooks, the CI lint stage): nothing has
     ///   connected, so nothing has failed.
-    /// - When the remote command failed rather than ssh (a missing repository, a read-only
-    ///   key: an exit status other than 255), or ssh failed with another message.
+    /// - When the connection worked (exit status 0): nothing is printed at all.
+    /// - When the remote command failed with a text no provider table lists, or ssh
+    ///   failed with another message (`Unsupported option` is only ssh's warning: ssh goes
+    ///   on, so it explains nothing).
     /// - When the guard stopped the connection before it was made: the rule that stopped
     ///   it (CC301–CC308) has already said why.
     SSH_CONNECTION_FAILED, "CC312", "ssh-connection-failed", Ssh, Error,
@@ -435,5 +442,92 @@ mod tests {
         // The doctor and the hooks never connect: no failure is known.
         let f = ssh_facts(URL, vec![key("/k")], Probed::Absent);
         assert!(severities(&SSH_CONNECTION_FAILED, &f).is_empty());
+    }
+
+    #[test]
+    fn a_bad_option_names_the_file_and_line() {
+        let f = failed(
+            vec![key("/k")],
+            Probed::Absent,
+            Failure::BadConfigOption {
+                file: Some("/home/u/.ssh/config".into()),
+                line: Some(2),
+                option: Some("usekeychain".into()),
+            },
+        );
+        let d = diagnose(&SSH_CONNECTION_FAILED, &f);
+        let loc = d[0].finding.location.clone().expect("location");
+        assert_eq!((loc.file, loc.line), (Some(PathBuf::from("/home/u/.ssh/config")), Some(2)));
+        let cmds = fix_commands(&d[0]);
+        assert!(cmds.starts_with("sed -n '2p' '/home/u/.ssh/config'"), "{cmds}");
+        assert!(cmds.contains("IgnoreUnknown usekeychain"), "{cmds}");
+        assert!(cmds.ends_with("ssh -T git@bitbucket.org"), "{cmds}");
+    }
+
+    #[test]
+    fn an_open_key_and_a_refused_signature() {
+        let f = failed(
+            vec![key("/k")],
+            Probed::Absent,
+            Failure::KeyPermissions {
+                key: Some(PathBuf::from("/home/u/.ssh/id_ed25519")),
+                mode: Some(0o644),
+            },
+        );
+        let d = diagnose(&SSH_CONNECTION_FAILED, &f);
+        assert!(d[0].finding.message.contains("/home/u/.ssh/id_ed25519 (mode 0644)"));
+        assert!(fix_commands(&d[0]).starts_with("chmod 600 '/home/u/.ssh/id_ed25519'"));
+        let f = failed(
+            vec![key("/k")],
+            agent(&["SHA256:a"]),
+            Failure::SigningFailed {
+                key: Some("/home/u/.ssh/id_ed25519".into()),
+                agent_refused: true,
+            },
+        );
+        let d = diagnose(&SSH_CONNECTION_FAILED, &f);
+        let cmds = fix_commands(&d[0]);
+        assert!(cmds.contains("ssh-add -d '/home/u/.ssh/id_ed25519'"), "{cmds}");
+        assert!(d[0].finding.cause.clone().unwrap_or_default().contains("agent refused operation"));
+    }
+
+    #[test]
+    fn a_provider_s_refusal_is_explained_from_its_table() {
+        let mut f = ssh_facts("git@github.com:o/r.git", vec![key("/k")], Probed::Absent);
+        ssh_mut(&mut f).failure = Some(Failure::RemoteRefused {
+            provider: crate::provider::ProviderKind::Github,
+            refusal: "read-only-key".into(),
+        });
+        let d = diagnose(&SSH_CONNECTION_FAILED, &f);
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].finding.message,
+            "github.com refused the push for remote `origin` (git@github.com:o/r.git): the key is a deploy key without write access"
+        );
+        assert!(d[0].finding.cause.clone().unwrap_or_default().contains("/k (SHA256:/k)"));
+        let cmds = fix_commands(&d[0]);
+        assert!(cmds.contains("Allow write access"), "{cmds}");
+        assert!(cmds.ends_with("ssh -T git@github.com"), "{cmds}");
+        // An id the table does not hold (facts from another version): silent.
+        ssh_mut(&mut f).failure = Some(Failure::RemoteRefused {
+            provider: crate::provider::ProviderKind::Github,
+            refusal: "gone".into(),
+        });
+        assert!(severities(&SSH_CONNECTION_FAILED, &f).is_empty());
+    }
+
+    #[test]
+    fn a_changed_provider_key_is_replaced_with_the_published_ones() {
+        let mut f = ssh_facts("git@github.com:o/r.git", vec![key("/k")], Probed::Absent);
+        ssh_mut(&mut f).failure = Some(Failure::HostKeyChanged {
+            offending: Some((PathBuf::from("/home/u/.ssh/known_hosts"), 1)),
+            fingerprint: None,
+        });
+        let cmds = fix_commands(&diagnose(&SSH_CONNECTION_FAILED, &f)[0]);
+        assert!(
+            cmds.contains("ssh-keygen -R 'github.com' -f '/home/u/.ssh/known_hosts'\nprintf '%s\\n' 'github.com ssh-ed25519 "),
+            "{cmds}"
+        );
+        assert!(!cmds.contains("ssh-keyscan"), "{cmds}");
     }
 }

@@ -160,23 +160,20 @@ pub(super) fn explain(u: &PushUrl, s: &Ssh, failure: &Failure) -> Option<Finding
             let mut cmds = vec![format!("# {}", r.fix)];
             cmds.push(format!("git remote get-url --push {}", sh_quote(&u.remote)));
             cmds.push(verify(u, s));
-            Finding::at(
-                u,
-                format!("{} refused the push for {label}: {}", p.name, r.why),
-            )
-            .cause(if keys.is_empty() {
-                format!(
-                    "{} accepted the key ssh offered, then refused this repository",
-                    p.name
-                )
-            } else {
-                format!(
-                    "{} accepted a key ssh offered ({}), then refused this repository",
-                    p.name,
-                    keys.join(", ")
-                )
-            })
-            .fix("push with a key that may write to this repository", cmds)
+            Finding::at(u, format!("{host} refused the push for {label}: {}", r.why))
+                .cause(if keys.is_empty() {
+                    format!(
+                        "{} accepted the key ssh offered, then refused this repository",
+                        p.name
+                    )
+                } else {
+                    format!(
+                        "{} accepted a key ssh offered ({}), then refused this repository",
+                        p.name,
+                        keys.join(", ")
+                    )
+                })
+                .fix("push with a key that may write to this repository", cmds)
         }
         _ => return None,
     })
