@@ -314,3 +314,69 @@ fn explain(mut c: Checked, status: i32, kept: &[u8]) {
         .collect();
     super::show_on_stderr(diagnostics, anstream::ColorChoice::Auto, None, None);
 }
+
+/// The doctor's notes on SSH host keys, one per SSH push URL: which known_hosts lines
+/// pin the host (file:line, key type, retired) and which of the provider's host key
+/// algorithms this ssh accepts (issue 13). The full lists are in `--facts`.
+pub(crate) fn host_key_notes(facts: &Facts) -> Vec<String> {
+    use crate::facts::ssh::Probed;
+    let mut out = Vec::new();
+    for u in facts.push_urls() {
+        let Some(s) = &u.ssh else { continue };
+        let (Probed::Found(c), Probed::Found(k)) = (&s.config, &s.known_hosts) else {
+            continue;
+        };
+        let pinned = if k.entries.is_empty() {
+            format!("{} is in no known_hosts file ssh reads", k.name)
+        } else {
+            let lines: Vec<String> = k
+                .entries
+                .iter()
+                .map(|e| {
+                    let mut what = e.key_type.clone();
+                    if e.cert_authority {
+                        what.push_str(", @cert-authority");
+                    }
+                    if e.retired {
+                        what.push_str(", retired by the provider");
+                    }
+                    format!("{}:{} ({what})", e.file.display(), e.line)
+                })
+                .collect();
+            format!("{} pinned in {}", k.name, lines.join(", "))
+        };
+        let offered = u
+            .provider
+            .map(|p| p.info().ssh_host_key_algorithms)
+            .unwrap_or(&[]);
+        let algorithms = match (&c.host_key_algorithms, offered.is_empty()) {
+            (Some(accepted), false) => {
+                let refused: Vec<&str> = offered
+                    .iter()
+                    .copied()
+                    .filter(|a| !accepted.iter().any(|b| b == a))
+                    .collect();
+                let name = u.provider.map(|p| p.info().name).unwrap_or_default();
+                format!(
+                    "; ssh accepts {} of the {} host key algorithms {name} offers{}",
+                    offered.len() - refused.len(),
+                    offered.len(),
+                    if refused.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (not {})", refused.join(", "))
+                    }
+                )
+            }
+            (Some(accepted), true) => {
+                format!("; ssh accepts {} host key algorithms", accepted.len())
+            }
+            (None, _) => String::new(),
+        };
+        out.push(format!(
+            "SSH host keys for {}: {pinned}{algorithms}",
+            u.label()
+        ));
+    }
+    out
+}
