@@ -697,3 +697,48 @@ fn a_host_offering_only_ssh_rsa_is_explained_and_the_printed_fix_works() {
     assert!(!push.stderr.contains("git-credcheck"), "{}", push.stderr);
     assert!(!push.stderr.contains("error["), "{}", push.stderr);
 }
+
+/// A key file others can read, beside a key the server refuses: ssh skips the first and
+/// offers the second, so nothing is certain before connecting. After `Permission denied`
+/// the guard names the skipped key and the chmod, and the chmod makes the push work.
+#[test]
+fn an_open_key_beside_a_refused_one_is_explained_with_its_chmod() {
+    if !prerequisites() {
+        return;
+    }
+    let g = Guarded::new();
+    let cfg = g.env.write(
+        "client-open-and-wrong",
+        &format!(
+            "Host *\n  BatchMode yes\n  StrictHostKeyChecking yes\n  UserKnownHostsFile {}\n  GlobalKnownHostsFile /dev/null\n  IdentitiesOnly yes\n  IdentityFile {}\n  IdentityFile {}\n",
+            g.env.path("known_hosts").display(),
+            g.keys.join("open").display(),
+            g.keys.join("wrong").display()
+        ),
+    );
+    g.run_ssh_with(&cfg);
+    let push = g.git(&["push", "origin", "main"]);
+    assert_ne!(push.code, 0, "{}", push.stderr);
+    assert!(
+        push.stderr.contains("UNPROTECTED PRIVATE KEY FILE"),
+        "{}",
+        push.stderr
+    );
+    let open = g.keys.join("open");
+    assert!(
+        push.stderr.contains(&format!(
+            "error[CC312]: ssh ignored the key {} (mode 0644) for remote `origin`",
+            open.display()
+        )),
+        "{}",
+        push.stderr
+    );
+    let chmod = format!("chmod 600 '{}'", open.display());
+    assert!(push.stderr.contains(&chmod), "{}", push.stderr);
+    assert_eq!(push.stderr.matches("error[").count(), 1, "{}", push.stderr);
+    let out = g.with(&[], "sh", &["-c", &chmod]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let push = g.git(&["push", "origin", "main"]);
+    assert_eq!(push.code, 0, "{}", push.stderr);
+    assert!(!push.stderr.contains("git-credcheck"), "{}", push.stderr);
+}
