@@ -742,3 +742,39 @@ fn an_open_key_beside_a_refused_one_is_explained_with_its_chmod() {
     assert_eq!(push.code, 0, "{}", push.stderr);
     assert!(!push.stderr.contains("git-credcheck"), "{}", push.stderr);
 }
+
+/// The server accepts the key, then refuses the push with a provider's own text (an
+/// authorized_keys forced command prints GitHub's read-only answer on stderr and exits 1,
+/// as GitHub does): not an ssh failure, still explained; a success prints nothing.
+#[test]
+fn a_provider_s_refusal_after_authentication_is_explained() {
+    if !prerequisites() {
+        return;
+    }
+    let g = Guarded::new();
+    let good = std::fs::read_to_string(g.keys.join("good.pub")).expect("pub");
+    std::fs::write(
+        g.sshd.dir.join("authorized_keys"),
+        format!("command=\"echo 'ERROR: The key you are authenticating with has been marked as read only.' >&2; exit 1\" {good}"),
+    )
+    .expect("authorized_keys");
+    let push = g.git(&["push", "origin", "main"]);
+    assert_ne!(push.code, 0, "{}", push.stderr);
+    assert!(
+        push.stderr
+            .contains("error[CC312]: 127.0.0.1 refused the push for remote `origin`")
+            && push
+                .stderr
+                .contains("the key is a deploy key without write access"),
+        "{}",
+        push.stderr
+    );
+    assert!(
+        push.stderr.contains("Allow write access"),
+        "{}",
+        push.stderr
+    );
+    assert_eq!(push.stderr.matches("error[").count(), 1, "{}", push.stderr);
+    // The remote's own exit status is passed on.
+    assert_eq!(g.guard_as_git().code, 1);
+}
