@@ -27,7 +27,7 @@ pub(crate) mod shape;
 mod table;
 
 use crate::date::Date;
-pub(crate) use helpers::{CliHelper, ShortLived};
+pub(crate) use helpers::{CliHelper, ShortLived, SshRefusal};
 use serde::{Deserialize, Serialize};
 pub(crate) use shape::{SecretKind, Shape};
 #[cfg(test)]
@@ -136,20 +136,6 @@ pub(crate) struct GuardedPaths {
     /// What each token kind needs to change them; kinds not listed are not judged.
     pub needs: &'static [(SecretKind, &'static str)],
     /// Where to grant it.
-    pub fix: &'static str,
-}
-
-/// What a provider's SSH endpoint prints when it refuses a push after the key was
-/// accepted (a read-only or foreign deploy key, a repository the account cannot see).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct SshRefusal {
-    /// A stable name, kept in the facts (`read-only-key`).
-    pub id: &'static str,
-    /// All of these appear in one line of what the server said.
-    pub text: &'static [&'static str],
-    /// Why the push was refused.
-    pub why: &'static str,
-    /// What to change, in words (the rule adds the commands).
     pub fix: &'static str,
 }
 
