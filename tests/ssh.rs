@@ -43,10 +43,22 @@ impl Sshd {
 
     /// With `VERBOSE`, every connection is logged to [`Sshd::log`].
     pub fn start_with(env: &Env, authorized: &[&Path], log_level: &str) -> Sshd {
+        Sshd::start_custom(env, authorized, log_level, "ed25519", "")
+    }
+
+    /// With one host key of `host_key` type (`ed25519`, `rsa`) and `extra` lines of
+    /// sshd_config.
+    pub fn start_custom(
+        env: &Env,
+        authorized: &[&Path],
+        log_level: &str,
+        host_key: &str,
+        extra: &str,
+    ) -> Sshd {
         let dir = env.path("sshd");
         std::fs::create_dir_all(&dir).expect("dir");
         let _ = std::fs::create_dir_all("/run/sshd");
-        keygen(&dir.join("host_ed25519"), "ed25519", "");
+        keygen(&dir.join(format!("host_{host_key}")), host_key, "");
         let mut keys = String::new();
         for k in authorized {
             keys.push_str(&std::fs::read_to_string(k.with_extension("pub")).expect("pub"));
@@ -54,9 +66,9 @@ impl Sshd {
         std::fs::write(dir.join("authorized_keys"), keys).expect("authorized_keys");
         let port = free_port();
         let cfg = format!(
-            "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/host_ed25519\nPidFile {d}/sshd.pid\nAuthorizedKeysFile {d}/authorized_keys\n\
+            "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/host_{host_key}\nPidFile {d}/sshd.pid\nAuthorizedKeysFile {d}/authorized_keys\n\
              StrictModes no\nUsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nPubkeyAuthentication yes\n\
-             PermitRootLogin prohibit-password\nLogLevel {log_level}\nMaxStartups 50\n",
+             PermitRootLogin prohibit-password\nLogLevel {log_level}\nMaxStartups 50\n{extra}",
             d = dir.display()
         );
         std::fs::write(dir.join("sshd_config"), cfg).expect("cfg");
@@ -89,7 +101,10 @@ impl Sshd {
     }
 
     pub fn known_hosts_line(&self) -> String {
-        let pubkey = std::fs::read_to_string(self.dir.join("host_ed25519.pub")).expect("host pub");
+        let pubkey = ["host_ed25519.pub", "host_rsa.pub"]
+            .iter()
+            .find_map(|f| std::fs::read_to_string(self.dir.join(f)).ok())
+            .expect("host pub");
         let mut parts = pubkey.split_whitespace();
         format!(
             "[127.0.0.1]:{} {} {}\n",
@@ -317,4 +332,86 @@ fn ssh_matrix_predictions_match_real_pushes() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// GitHub's RSA host key until 2023-03-24: a known_hosts that pins only it cannot reach
+/// github.com. No server can serve that key, so this stays on the doctor's side: the
+/// facts it reports (file, line, type, retired; the client's host key algorithms), its
+/// error, and the same file beside a current key (a warning).
+#[test]
+fn the_doctor_reports_the_host_key_facts_of_an_ssh_url() {
+    if !require("ssh") {
+        return;
+    }
+    const RETIRED: &str = "github.com ssh-rsa AAAAB3NzaC1yc2EAAAABIwAAAQEAq2A7hRGmdnm9tUDbO9IDSwBK6TbQa+PXYPCPy6rbTrTtw7PHkccKrpp0yVhp5HdEIcKr6pLlVDBfOLX9QUsyCOV0wzfjIJNlGEYsdlLJizHhbn2mUjvSAHQqZETYP81eFzLQNnPHt4EVVUh7VfDESU84KezmD5QlWpXLmvU31/yMf+Se8xhHTvKSCZIFImWwoG6mbUoWf9nzpIoaSjB+weqqUUmpaaasXVal72J+UX2B+2RPW3RcT0eOzQgqlJL3RKrTJvdsjE3JEAvGq3lGHSZXy28G3skua2SmVi/w4yCE6gbODqnTWlg7+wC604ydGXA8VJiS5ap43JXiUFFAaQ==";
+    const CURRENT: &str = "github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+    let env = Env::new();
+    let repo = env.repo("r");
+    env.git_ok(
+        &repo,
+        &["remote", "add", "origin", "git@github.com:acme/app.git"],
+    );
+    let kh = env.write("known_hosts", &format!("# pinned in 2019\n{RETIRED}\n"));
+    let key = env.path("id_ed25519");
+    keygen(&key, "ed25519", "");
+    let cfg = env.write(
+        "ssh_config",
+        &format!(
+            "Host *\n  BatchMode yes\n  StrictHostKeyChecking yes\n  UserKnownHostsFile {}\n  GlobalKnownHostsFile /dev/null\n  IdentityFile {}\n",
+            kh.display(),
+            key.display()
+        ),
+    );
+    env.git_ok(
+        &repo,
+        &[
+            "config",
+            "core.sshCommand",
+            &format!("ssh -F {}", cfg.display()),
+        ],
+    );
+    let facts = env.credcheck(&repo, &["--facts"]);
+    let facts: serde_json::Value = serde_json::from_str(&facts.stdout).expect("facts JSON");
+    let ssh = &facts["remotes"][0]["urls"][0]["ssh"];
+    let entry = &ssh["known_hosts"]["value"]["entries"][0];
+    assert_eq!(entry["file"], kh.display().to_string(), "{ssh:#}");
+    assert_eq!(entry["line"], 2, "{ssh:#}");
+    assert_eq!(entry["key_type"], "ssh-rsa", "{ssh:#}");
+    assert_eq!(entry["retired"], true, "{ssh:#}");
+    assert_eq!(
+        entry["fingerprint"], "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8",
+        "{ssh:#}"
+    );
+    let algorithms = ssh["config"]["value"]["host_key_algorithms"]
+        .as_array()
+        .unwrap_or_else(|| panic!("host key algorithms: {ssh:#}"));
+    assert!(algorithms.iter().any(|a| a == "ssh-ed25519"), "{ssh:#}");
+    let doctor = env.credcheck(&repo, &[]);
+    assert!(
+        codes(&env.credcheck(&repo, &["--format", "json"]), "error").contains(&"CC306".to_owned()),
+        "{}",
+        doctor.stdout
+    );
+    assert!(
+        doctor.stdout.contains(&format!(
+            // How many of GitHub's algorithms ssh accepts depends on its version.
+            "SSH host keys for remote `origin` (git@github.com:acme/app.git): github.com pinned in {}:2 (ssh-rsa, retired by the provider); ssh accepts ",
+            kh.display()
+        )),
+        "{}",
+        doctor.stdout
+    );
+    // A current key beside the retired one: ssh connects, so a warning only.
+    std::fs::write(&kh, format!("{RETIRED}\n{CURRENT}\n")).expect("write");
+    let json = env.credcheck(&repo, &["--format", "json"]);
+    assert!(
+        !codes(&json, "error").contains(&"CC306".to_owned()),
+        "{}",
+        json.stdout
+    );
+    assert!(
+        codes(&json, "warning").contains(&"CC306".to_owned()),
+        "{}",
+        json.stdout
+    );
 }

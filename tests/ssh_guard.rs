@@ -32,6 +32,12 @@ impl Guarded {
     /// tree whose `origin` is `ssh://root@127.0.0.1:PORT/…`, and the guard installed
     /// globally over `core.sshCommand = ssh -F <client config with the good key>`.
     fn new() -> Guarded {
+        Guarded::with_sshd("ed25519", "")
+    }
+
+    /// As [`Guarded::new`], with an sshd whose only host key is of `host_key` type and
+    /// these extra sshd_config lines.
+    fn with_sshd(host_key: &str, extra: &str) -> Guarded {
         let env = Env::new();
         let keys = env.path("keys");
         std::fs::create_dir_all(&keys).expect("keys");
@@ -46,7 +52,7 @@ impl Guarded {
         }
         let authorized = ["good", "open", "locked"].map(|k| keys.join(k));
         let authorized: Vec<&Path> = authorized.iter().map(PathBuf::as_path).collect();
-        let sshd = Sshd::start_with(&env, &authorized, "VERBOSE");
+        let sshd = Sshd::start_custom(&env, &authorized, "VERBOSE", host_key, extra);
         std::fs::write(env.path("known_hosts"), sshd.known_hosts_line()).expect("known_hosts");
         std::fs::write(env.path("empty_known_hosts"), "").expect("known_hosts");
         let repo = env.repo("work");
@@ -646,4 +652,129 @@ fn a_program_that_runs_the_guard_again_does_not_loop() {
         "fallback: git@example.invalid git-upload-pack 'x'\n"
     );
     assert_eq!(run.stderr, "");
+}
+
+/// A server that signs with `ssh-rsa` only: OpenSSH 8.8 and later refuse it. The guard
+/// cannot know beforehand (no provider table describes 127.0.0.1); after the failure it
+/// names the cause and the `Host` block, and that block, pasted into sh, makes the push
+/// work.
+#[test]
+fn a_host_offering_only_ssh_rsa_is_explained_and_the_printed_fix_works() {
+    if !prerequisites() {
+        return;
+    }
+    let g = Guarded::with_sshd("rsa", "HostKeyAlgorithms ssh-rsa\n");
+    let push = g.git(&["push", "origin", "main"]);
+    assert_ne!(push.code, 0, "{}", push.stderr);
+    assert!(
+        push.stderr
+            .contains("no matching host key type found. Their offer: ssh-rsa"),
+        "ssh's own message is passed through:\n{}",
+        push.stderr
+    );
+    assert!(
+        push.stderr.contains(
+            "error[CC312]: 127.0.0.1 offers only host key types this ssh refuses (ssh-rsa) for remote `origin`"
+        ),
+        "{}",
+        push.stderr
+    );
+    let cfg = g.env.path("client-good");
+    let fix = push
+        .stderr
+        .lines()
+        .map(str::trim)
+        .find_map(|l| l.find("printf '\\nHost 127.0.0.1").map(|i| &l[i..]))
+        .unwrap_or_else(|| panic!("no Host block in the fix:\n{}", push.stderr));
+    assert!(
+        fix.ends_with(&format!(">> '{}'", cfg.display())),
+        "the fix names the -F file: {fix}"
+    );
+    let out = g.with(&[], "sh", &["-c", fix]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let push = g.git(&["push", "origin", "main"]);
+    assert_eq!(push.code, 0, "{}", push.stderr);
+    assert!(!push.stderr.contains("git-credcheck"), "{}", push.stderr);
+    assert!(!push.stderr.contains("error["), "{}", push.stderr);
+}
+
+/// A key file others can read, beside a key the server refuses: ssh skips the first and
+/// offers the second, so nothing is certain before connecting. After `Permission denied`
+/// the guard names the skipped key and the chmod, and the chmod makes the push work.
+#[test]
+fn an_open_key_beside_a_refused_one_is_explained_with_its_chmod() {
+    if !prerequisites() {
+        return;
+    }
+    let g = Guarded::new();
+    let cfg = g.env.write(
+        "client-open-and-wrong",
+        &format!(
+            "Host *\n  BatchMode yes\n  StrictHostKeyChecking yes\n  UserKnownHostsFile {}\n  GlobalKnownHostsFile /dev/null\n  IdentitiesOnly yes\n  IdentityFile {}\n  IdentityFile {}\n",
+            g.env.path("known_hosts").display(),
+            g.keys.join("open").display(),
+            g.keys.join("wrong").display()
+        ),
+    );
+    g.run_ssh_with(&cfg);
+    let push = g.git(&["push", "origin", "main"]);
+    assert_ne!(push.code, 0, "{}", push.stderr);
+    assert!(
+        push.stderr.contains("UNPROTECTED PRIVATE KEY FILE"),
+        "{}",
+        push.stderr
+    );
+    let open = g.keys.join("open");
+    assert!(
+        push.stderr.contains(&format!(
+            "error[CC312]: ssh ignored the key {} (mode 0644) for remote `origin`",
+            open.display()
+        )),
+        "{}",
+        push.stderr
+    );
+    let chmod = format!("chmod 600 '{}'", open.display());
+    assert!(push.stderr.contains(&chmod), "{}", push.stderr);
+    assert_eq!(push.stderr.matches("error[").count(), 1, "{}", push.stderr);
+    let out = g.with(&[], "sh", &["-c", &chmod]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let push = g.git(&["push", "origin", "main"]);
+    assert_eq!(push.code, 0, "{}", push.stderr);
+    assert!(!push.stderr.contains("git-credcheck"), "{}", push.stderr);
+}
+
+/// The server accepts the key, then refuses the push with a provider's own text (an
+/// authorized_keys forced command prints GitHub's read-only answer on stderr and exits 1,
+/// as GitHub does): not an ssh failure, still explained; a success prints nothing.
+#[test]
+fn a_provider_s_refusal_after_authentication_is_explained() {
+    if !prerequisites() {
+        return;
+    }
+    let g = Guarded::new();
+    let good = std::fs::read_to_string(g.keys.join("good.pub")).expect("pub");
+    std::fs::write(
+        g.sshd.dir.join("authorized_keys"),
+        format!("command=\"echo 'ERROR: The key you are authenticating with has been marked as read only.' >&2; exit 1\" {good}"),
+    )
+    .expect("authorized_keys");
+    let push = g.git(&["push", "origin", "main"]);
+    assert_ne!(push.code, 0, "{}", push.stderr);
+    assert!(
+        push.stderr
+            .contains("error[CC312]: 127.0.0.1 refused the push for remote `origin`")
+            && push
+                .stderr
+                .contains("the key is a deploy key without write access"),
+        "{}",
+        push.stderr
+    );
+    assert!(
+        push.stderr.contains("Allow write access"),
+        "{}",
+        push.stderr
+    );
+    assert_eq!(push.stderr.matches("error[").count(), 1, "{}", push.stderr);
+    // The remote's own exit status is passed on.
+    assert_eq!(g.guard_as_git().code, 1);
 }

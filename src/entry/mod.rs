@@ -143,6 +143,7 @@ fn notes(facts: &Facts) -> Vec<String> {
         .map(|u| format!("skipped {}: {}", u.what, u.why))
         .collect();
     out.extend(install_ssh::notes(facts));
+    out.extend(ssh::host_key_notes(facts));
     let https: Vec<_> = facts
         .push_urls()
         .filter_map(|u| u.https.as_ref().map(|h| (u, h)))

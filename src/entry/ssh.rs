@@ -15,8 +15,9 @@
 //!    the run ends with ssh's own failure status, 255, without connecting;
 //! 3. otherwise spawns the program with git's stdin and stdout (inherited, never
 //!    copied) and passes its stderr through live while keeping its tail; the exit status
-//!    is the program's (killed by signal n: 128+n). When ssh fails (255), the kept
-//!    messages are classified into the facts and rule CC312 explains them.
+//!    is the program's (killed by signal n: 128+n). When ssh fails (255), or the remote
+//!    command fails with a provider's own refusal text (a read-only deploy key…), the
+//!    kept messages are classified into the facts and rule CC312 explains them.
 //!
 //! It fails open: when anything of ours fails, the program runs all the same, after one
 //! line on stderr. The checks have a deadline; nothing here prompts or reads stdin.
@@ -130,10 +131,10 @@ pub(crate) fn run(args: &[OsString]) -> ExitCode {
     }
     match connect(&target, &argv, drop_protocol) {
         Ok((status, kept)) => {
-            if status.code() == Some(failure::SSH_FAILED) {
-                if let Some(c) = checked {
-                    explain(c, &kept);
-                }
+            // ssh's own failure (255), or the remote's refusal text with its status;
+            // nothing at all on success.
+            if let (Some(code), Some(c)) = (status.code().filter(|&c| c != 0), checked) {
+                explain(c, code, &kept);
             }
             exit_code(status)
         }
@@ -287,18 +288,22 @@ fn check(input: Input) -> anyhow::Result<Option<Checked>> {
     }))
 }
 
-/// ssh failed by itself: classify what it said into the facts and let CC312 explain it.
-fn explain(mut c: Checked, kept: &[u8]) {
-    let Some(f) = failure::classify(failure::SSH_FAILED, kept) else {
-        return;
-    };
-    let Some(ssh) = c
+/// The connection failed (ssh exited 255, or the remote command failed): classify what
+/// ssh and the server said into the facts and let CC312 explain it.
+fn explain(mut c: Checked, status: i32, kept: &[u8]) {
+    let Some(u) = c
         .facts
         .remotes
         .iter_mut()
         .flat_map(|r| r.urls.iter_mut())
-        .find_map(|u| u.ssh.as_mut())
+        .find(|u| u.ssh.is_some())
     else {
+        return;
+    };
+    let Some(f) = failure::classify(status, kept, u.provider) else {
+        return;
+    };
+    let Some(ssh) = u.ssh.as_mut() else {
         return;
     };
     ssh.failure = Some(f);
@@ -308,4 +313,70 @@ fn explain(mut c: Checked, kept: &[u8]) {
         .filter(|d| d.rule.code == rule.code)
         .collect();
     super::show_on_stderr(diagnostics, anstream::ColorChoice::Auto, None, None);
+}
+
+/// The doctor's notes on SSH host keys, one per SSH push URL: which known_hosts lines
+/// pin the host (file:line, key type, retired) and which of the provider's host key
+/// algorithms this ssh accepts (issue 13). The full lists are in `--facts`.
+pub(crate) fn host_key_notes(facts: &Facts) -> Vec<String> {
+    use crate::facts::ssh::Probed;
+    let mut out = Vec::new();
+    for u in facts.push_urls() {
+        let Some(s) = &u.ssh else { continue };
+        let (Probed::Found(c), Probed::Found(k)) = (&s.config, &s.known_hosts) else {
+            continue;
+        };
+        let pinned = if k.entries.is_empty() {
+            format!("{} is in no known_hosts file ssh reads", k.name)
+        } else {
+            let lines: Vec<String> = k
+                .entries
+                .iter()
+                .map(|e| {
+                    let mut what = e.key_type.clone();
+                    if e.cert_authority {
+                        what.push_str(", @cert-authority");
+                    }
+                    if e.retired {
+                        what.push_str(", retired by the provider");
+                    }
+                    format!("{}:{} ({what})", e.file.display(), e.line)
+                })
+                .collect();
+            format!("{} pinned in {}", k.name, lines.join(", "))
+        };
+        let offered = u
+            .provider
+            .map(|p| p.info().ssh_host_key_algorithms)
+            .unwrap_or(&[]);
+        let algorithms = match (&c.host_key_algorithms, offered.is_empty()) {
+            (Some(accepted), false) => {
+                let refused: Vec<&str> = offered
+                    .iter()
+                    .copied()
+                    .filter(|a| !accepted.iter().any(|b| b == a))
+                    .collect();
+                let name = u.provider.map(|p| p.info().name).unwrap_or_default();
+                format!(
+                    "; ssh accepts {} of the {} host key algorithms {name} offers{}",
+                    offered.len() - refused.len(),
+                    offered.len(),
+                    if refused.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (not {})", refused.join(", "))
+                    }
+                )
+            }
+            (Some(accepted), true) => {
+                format!("; ssh accepts {} host key algorithms", accepted.len())
+            }
+            (None, _) => String::new(),
+        };
+        out.push(format!(
+            "SSH host keys for {}: {pinned}{algorithms}",
+            u.label()
+        ));
+    }
+    out
 }

@@ -38,5 +38,10 @@ pub(super) static PROVIDER: Provider = Provider {
     ssh_user: Some("git"),
     ssh_test: Some("ssh -T git@ssh.dev.azure.com"),
     source: "https://learn.microsoft.com/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate",
+    // §5: the SSH endpoint has an RSA host key only; it signs with rsa-sha2-512/256
+    // since 2022 (devblogs.microsoft.com/devops/supporting-sha-2-algorithm-in-ssh-on-azure-devops/)
+    // and still offers ssh-rsa (fluxcd/flux2#4726, 2024-04-16: "they still advertise the
+    // SHA-1 host key"). Its host key lines are not published with a source we hold.
+    ssh_host_key_algorithms: &["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"],
     ..Provider::EMPTY
 };

@@ -1,6 +1,8 @@
 //! Bitbucket Cloud (bitbucket.org). Sources: ../shared/reference/providers.md §1.
 
-use super::{Pattern, Provider, ProviderKind, Retirement, TokenScope, TokenShape, TokenUsername};
+use super::{
+    Pattern, Provider, ProviderKind, Retirement, SshRefusal, TokenScope, TokenShape, TokenUsername,
+};
 use crate::date::Date;
 use crate::provider::SecretKind::*;
 
@@ -86,5 +88,17 @@ pub(super) static PROVIDER: Provider = Provider {
     // §1.4: API tokens expire after at most one year.
     max_token_days: Some(365),
     source: "https://support.atlassian.com/bitbucket-cloud/docs/using-api-tokens",
+    // §1.7: the keys published at bitbucket.org/site/ssh (ssh-keygen -lf gives the
+    // fingerprints of §1.7 for each line); RSA signs with rsa-sha2-* or ssh-rsa.
+    ssh_host_key_algorithms: &["ssh-ed25519", "ecdsa-sha2-nistp256", "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"],
+    ssh_known_hosts: &[
+        "bitbucket.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIazEu89wgQZ4bqs3d63QSMzYVa0MuJ2e2gKTKqu+UUO",
+        "bitbucket.org ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBPIQmuzMBuKdWeF4+a2sjSSpBK0iqitSQ+5BM9KhpexuGt20JpTVM7u5BDZngncgrqDMbWdxMWWOGtZ9UgbqgZE=",
+        "bitbucket.org ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQDQeJzhupRu0u0cdegZIa8e86EG2qOCsIsD1Xw0xSeiPDlCr7kq97NLmMbpKTX6Esc30NuoqEEHCuc7yWtwp8dI76EEEB1VqY9QJq6vk+aySyboD5QF61I/1WeTwu+deCbgKMGbUijeXhtfbxSxm6JwGrXrhBdofTsbKRUsrN1WoNgUa8uqN1Vx6WAJw1JHPhglEGGHea6QICwJOAr/6mrui/oB7pkaWKHj3z7d1IC4KWLtY47elvjbaTlkN04Kc/5LFEirorGYVbt15kAUlqGM65pk6ZBxtaO3+30LVlORZkxOh+LKL/BvbZ/iRNhItLqNyieoQj/uh/7Iv4uyH/cV/0b4WDSd3DptigWq84lJubb9t/DnZlrJazxyDCulTmKdOR7vs9gMTo+uoIrPSb8ScTtvw65+odKAlBj59dhnVp9zd7QUojOpXlL62Aw56U4oO+FALuevvMjiWeavKhJqlR7i5n9srYcrNV7ttmDw7kf/97P5zauIhxcjX+xHv4M=",
+    ],
+    // Bitbucket Cloud's access keys are read-only; its answer to a push with one, as
+    // users quote it ("conq: repository access denied. access via a deployment key is
+    // read-only.").
+    ssh_refusals: &[SshRefusal { id: "read-only-key", text: &["access via a deployment key is read-only"], why: "the key is an access (deployment) key, which Bitbucket Cloud allows to read only", fix: "push with a key added to your Bitbucket account (Personal settings → SSH keys), not to the repository's Access keys" }],
     ..Provider::EMPTY
 };

@@ -1,7 +1,8 @@
 //! GitHub.com. Sources: ../shared/reference/providers.md §3.
 
 use super::{
-    CliHelper, GuardedPaths, Pattern, Provider, ProviderKind, ShortLived, TokenScope, TokenShape,
+    CliHelper, GuardedPaths, Pattern, Provider, ProviderKind, ShortLived, SshRefusal, TokenScope,
+    TokenShape,
 };
 use crate::date::Date;
 use crate::provider::SecretKind::{self, *};
@@ -169,5 +170,21 @@ pub(super) static PROVIDER: Provider = Provider {
     retired_host_keys: &[("SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8", Date::new(2023, 3, 24))],
     host_keys_page: Some("https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/githubs-ssh-key-fingerprints"),
     source: "https://docs.github.com/en/get-started/git-basics/about-remote-repositories#cloning-with-https-urls",
+    // §3.6: the published keys (ssh-keygen -lf gives the fingerprints of §3.6 for each
+    // line); RSA signs with rsa-sha2-* or ssh-rsa.
+    ssh_host_key_algorithms: &["ssh-ed25519", "ecdsa-sha2-nistp256", "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"],
+    ssh_known_hosts: &[
+        "github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
+        "github.com ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5wAdT/y6v0mKV0U2w0WZ2YB/++Tpockg=",
+        "github.com ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQCj7ndNxQowgcQnjshcLrqPEiiphnt+VTTvDP6mHBL9j1aNUkY4Ue1gvwnGLVlOhGeYrnZaMgRK6+PKCUXaDbC7qtbW8gIkhL7aGCsOr/C56SJMy/BCZfxd1nWzAOxSDPgVsmerOBYfNqltV9/hWCqBywINIR+5dIg6JTJ72pcEpEjcYgXkE2YEFXV1JHnsKgbLWNlhScqb2UmyRkQyytRLtL+38TGxkxCflmO+5Z8CSSNY7GidjMIZ7Q4zMjA2n1nGrlTDkzwDCsw+wqFPGQA179cnfGWOWRVruj16z6XyvxvjJwbz0wQZ75XK5tKSb7FNyeIEs4TT4jk+S4dhPeAUC5y+bDYirYgM4GC7uEnztnZyaVWQ7B381AK4Qdrwt51ZqExKbQpTUNn+EjqoTwvqNj4kqx5QUCI0ThS/YkOxJCXmPUWZbhjpCg56i+2aB6CmK2JGhn57K5mj0MNdBXA4/WnwH6XoPWJzK5Nyu2zB3nAZp+S5hpQs+p1vN1/wsjk=",
+    ],
+    // What GitHub's SSH endpoint answers git-receive-pack, as users quote it (e.g.
+    // greenkeeperio/greenkeeper-lockfile#103, taichi/ci-yarn-upgrade#37; §3.5 for the
+    // HTTPS form of "Repository not found").
+    ssh_refusals: &[
+        SshRefusal { id: "read-only-key", text: &["The key you are authenticating with has been marked as read only"], why: "the key is a deploy key without write access", fix: "in the repository's Settings → Deploy keys, add the key again with `Allow write access` ticked, or push with a key registered to your account" },
+        SshRefusal { id: "deploy-key-other-repository", text: &["Permission to ", " denied to deploy key"], why: "ssh offered a deploy key, and a deploy key opens only the one repository it was added to", fix: "offer your account's key for this host (`IdentityFile` and `IdentitiesOnly yes` in its Host block), or add a deploy key with write access to this repository" },
+        SshRefusal { id: "repository-not-found", text: &["ERROR: Repository not found."], why: "the repository does not exist, or the account the key belongs to cannot see it", fix: "check the URL (`git remote -v`) and which account the key logs in as (`ssh -T` names it); a key of another account or a deploy key of another repository gets this answer" },
+    ],
     ..Provider::EMPTY
 };

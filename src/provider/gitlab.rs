@@ -1,6 +1,8 @@
 //! GitLab.com and self-managed GitLab. Sources: ../shared/reference/providers.md §4.
 
-use super::{CannotPush, CliHelper, Pattern, Provider, ProviderKind, TokenScope, TokenShape};
+use super::{
+    CannotPush, CliHelper, Pattern, Provider, ProviderKind, SshRefusal, TokenScope, TokenShape,
+};
 use crate::provider::SecretKind::*;
 
 /// §4.1, §4.3: what each kind of GitLab token needs to push.
@@ -101,5 +103,23 @@ pub(super) static PROVIDER: Provider = Provider {
     // §4.4: personal access tokens expire after at most 365 days.
     max_token_days: Some(365),
     source: "https://docs.gitlab.com/user/profile/personal_access_tokens/",
+    // §4.6: the published keys (ssh-keygen -lf gives the fingerprints of §4.6 for each
+    // line); RSA signs with rsa-sha2-* or ssh-rsa.
+    ssh_host_key_algorithms: &["ssh-ed25519", "ecdsa-sha2-nistp256", "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"],
+    ssh_known_hosts: &[
+        "gitlab.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAfuCHKVTjquxvt6CM6tdG4SLp1Btn/nOeHHE5UOzRdf",
+        "gitlab.com ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBFSMqzJeV9rUzU4kWitGjeR4PWSa29SPqJ1fVkhtj3Hw9xjLVXVYrU9QlYWrOLXBpQ6KWjbjTDTdDkoohFzgbEY=",
+        "gitlab.com ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCsj2bNKTBSpIYDEGk9KxsGh3mySTRgMtXL583qmBpzeQ+jqCMRgBqB98u3z++J1sKlXHWfM9dyhSevkMwSbhoR8XIq/U0tCNyokEi/ueaBMCvbcTHhO7FcwzY92WK4Yt0aGROY5qX2UKSeOvuP4D6TPqKF1onrSzH9bx9XUf2lEdWT/ia1NEKjunUqu1xOB/StKDHMoX4/OKyIzuS0q/T1zOATthvasJFoPrAjkohTyaDUz2LN5JoH839hViyEG82yB+MjcFV5MU3N1l1QL3cVUCh93xSaua1N85qivl+siMkPGbO5xR/En4iEY6K2XPASUEMaieWVNTRCtJ4S8H+9",
+    ],
+    // GitLab's answers (lib/gitlab/git_access.rb ERROR_MESSAGES: push_code "You are not
+    // allowed to push code to this project.", deploy_key_upload "This deploy key does not
+    // have write access to this project.", project_not_found "The project you were looking
+    // for could not be found…"), printed by gitlab-shell as "GitLab: …" over SSH
+    // (sameersbn/docker-gitlab#1561).
+    ssh_refusals: &[
+        SshRefusal { id: "repository-not-found", text: &["The project you were looking for could not be found"], why: "the project does not exist, or the account (or deploy key) of the key ssh offered has no access to it", fix: "check the URL (`git remote -v`) and which account the key logs in as (`ssh -T` names it)" },
+        SshRefusal { id: "no-write-access", text: &["You are not allowed to push code"], why: "the account of the key ssh offered may read the project but not push (role below Developer, or a protected branch)", fix: "ask for the Developer role (or push rights on the branch), or push with the key of an account that has them" },
+        SshRefusal { id: "read-only-key", text: &["deploy key does not have write access"], why: "the key is a deploy key without write access", fix: "in the project's Settings → Repository → Deploy keys, grant the key write access, or push with a key registered to your account" },
+    ],
     ..Provider::EMPTY
 };

@@ -66,3 +66,17 @@ impl super::Provider {
         self.token_scopes.iter().find(|t| t.kinds.contains(&kind))
     }
 }
+
+/// What a provider's SSH endpoint prints when it refuses a push after the key was
+/// accepted (a read-only or foreign deploy key, a repository the account cannot see).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SshRefusal {
+    /// A stable name, kept in the facts (`read-only-key`).
+    pub id: &'static str,
+    /// All of these appear in one line of what the server said.
+    pub text: &'static [&'static str],
+    /// Why the push was refused.
+    pub why: &'static str,
+    /// What to change, in words (the rule adds the commands).
+    pub fix: &'static str,
+}

@@ -27,7 +27,7 @@ pub(crate) mod shape;
 mod table;
 
 use crate::date::Date;
-pub(crate) use helpers::{CliHelper, ShortLived, TokenScope};
+pub(crate) use helpers::{CliHelper, ShortLived, SshRefusal, TokenScope};
 use serde::{Deserialize, Serialize};
 pub(crate) use shape::{SecretKind, Shape};
 #[cfg(test)]
@@ -201,6 +201,13 @@ pub(crate) struct Provider {
     pub source: &'static str,
     /// What each kind of token must carry to push, each fact with its source.
     pub token_scopes: &'static [TokenScope],
+    /// Every host key algorithm the SSH endpoint can offer (its host keys are of these
+    /// types only): an ssh that accepts none of them cannot connect. Empty: not known.
+    pub ssh_host_key_algorithms: &'static [&'static str],
+    /// The provider's published known_hosts lines (its current host keys).
+    pub ssh_known_hosts: &'static [&'static str],
+    /// What the SSH endpoint prints when it refuses a push after authentication.
+    pub ssh_refusals: &'static [SshRefusal],
 }
 
 impl Provider {
@@ -237,6 +244,9 @@ impl Provider {
         username_checked: false,
         source: "",
         token_scopes: &[],
+        ssh_host_key_algorithms: &[],
+        ssh_known_hosts: &[],
+        ssh_refusals: &[],
     };
 
     /// Is `host` one of this provider's hosted services (not a self-hosted instance)?

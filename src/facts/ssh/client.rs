@@ -102,10 +102,23 @@ pub(crate) fn parse_client_config(text: &str) -> ClientConfig {
                 )
             }
             "controlpath" if v != "none" => c.control_path = Some(v.into()),
+            "hostkeyalgorithms" => c.host_key_algorithms = Some(algorithms(v)),
+            "pubkeyacceptedalgorithms" | "pubkeyacceptedkeytypes" => {
+                c.pubkey_accepted_algorithms = Some(algorithms(v))
+            }
             _ => {}
         }
     }
     c
+}
+
+/// A comma-separated algorithm list as `ssh -G` prints it.
+fn algorithms(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Expands `~` and the `%` tokens ssh allows in IdentityFile.
@@ -139,5 +152,25 @@ mod tests {
         assert_eq!(c.identity_files.len(), 2);
         assert!(c.batch_mode);
         assert_eq!(c.user_known_hosts.len(), 2);
+        assert_eq!(c.host_key_algorithms, None);
+    }
+
+    #[test]
+    fn parses_the_algorithm_lists() {
+        let c = parse_client_config("hostname h\nhostkeyalgorithms ssh-ed25519,rsa-sha2-512,rsa-sha2-256\npubkeyacceptedkeytypes ssh-ed25519,ssh-rsa\n");
+        assert_eq!(
+            c.host_key_algorithms.as_deref(),
+            Some(
+                &[
+                    "ssh-ed25519".to_owned(),
+                    "rsa-sha2-512".into(),
+                    "rsa-sha2-256".into()
+                ][..]
+            )
+        );
+        assert_eq!(
+            c.pubkey_accepted_algorithms.as_deref(),
+            Some(&["ssh-ed25519".to_owned(), "ssh-rsa".into()][..])
+        );
     }
 }

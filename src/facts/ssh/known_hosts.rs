@@ -4,11 +4,11 @@
 
 use super::client::expand;
 use super::keys::{fingerprint, public_key_line, read_head};
-use super::{ClientConfig, KnownHost, Probed};
+use super::{ClientConfig, HostKeyEntry, KnownHost, Probed};
 use crate::provider::ProviderKind;
 use std::path::{Path, PathBuf};
 
-pub(super) fn probe_known_hosts(
+pub(crate) fn probe_known_hosts(
     c: &ClientConfig,
     home: &Path,
     provider: Option<ProviderKind>,
@@ -33,6 +33,7 @@ pub(super) fn probe_known_hosts(
     let retired_list = provider.map(|p| p.info().retired_host_keys).unwrap_or(&[]);
     let mut known = false;
     let mut retired = Vec::new();
+    let mut entries = Vec::new();
     let mut unread = None;
     for f in &files {
         let bytes = match read_head(f, 16 << 20) {
@@ -42,21 +43,30 @@ pub(super) fn probe_known_hosts(
                 continue;
             }
         };
-        for line in String::from_utf8_lossy(&bytes).lines() {
+        for (n, line) in String::from_utf8_lossy(&bytes).lines().enumerate() {
             let Some((t, b64)) = known_hosts_match(line, &name) else {
                 continue;
             };
             known = true;
-            if let Some((_, blob)) = public_key_line(&format!("{t} {b64}")) {
-                let fp = fingerprint(&blob);
-                if retired_list
+            let fp = public_key_line(&format!("{t} {b64}")).map(|(_, blob)| fingerprint(&blob));
+            let is_retired = fp.as_ref().is_some_and(|fp| {
+                retired_list
                     .iter()
-                    .any(|(pinned, _)| *pinned == fp || b64.contains(pinned))
-                    && !retired.contains(&fp)
-                {
-                    retired.push(fp);
+                    .any(|(pinned, _)| pinned == fp || b64.contains(pinned))
+            });
+            if let (true, Some(fp)) = (is_retired, &fp) {
+                if !retired.contains(fp) {
+                    retired.push(fp.clone());
                 }
             }
+            entries.push(HostKeyEntry {
+                file: f.clone(),
+                line: u32::try_from(n + 1).unwrap_or(u32::MAX),
+                key_type: t.to_owned(),
+                fingerprint: fp,
+                retired: is_retired,
+                cert_authority: line.trim_start().starts_with("@cert-authority"),
+            });
         }
     }
     // A file we could not read may hold the host: unknown, not "not known" (issue 18).
@@ -68,6 +78,7 @@ pub(super) fn probe_known_hosts(
         known,
         files,
         retired,
+        entries,
     })
 }
 

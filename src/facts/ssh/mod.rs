@@ -23,6 +23,8 @@ mod known_hosts;
 #[cfg(test)]
 pub(crate) use client::parse_client_config;
 pub(crate) use client::passwd_home;
+#[cfg(test)]
+pub(crate) use known_hosts::probe_known_hosts;
 
 use super::gitconfig::{Config, Source};
 use super::url::ParsedUrl;
@@ -92,6 +94,13 @@ pub(crate) struct ClientConfig {
     /// `ControlPath`, unless `none`.
     #[serde(default)]
     pub control_path: Option<String>,
+    /// `HostKeyAlgorithms` as ssh will offer them (`ssh -G`); `None` when ssh did not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_key_algorithms: Option<Vec<String>>,
+    /// `PubkeyAcceptedAlgorithms` (`PubkeyAcceptedKeyTypes` before OpenSSH 8.5): the
+    /// signature algorithms ssh will use with a key; `None` when ssh did not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pubkey_accepted_algorithms: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,6 +152,33 @@ pub(crate) struct KnownHost {
     pub files: Vec<PathBuf>,
     /// Fingerprints (or key fragments) of pinned keys the provider has retired.
     pub retired: Vec<String>,
+    /// Every known_hosts line that matched, in the order ssh reads them.
+    #[serde(default)]
+    pub entries: Vec<HostKeyEntry>,
+}
+
+impl KnownHost {
+    /// Every key pinned for the host is one the provider retired (and one is): ssh will
+    /// meet a key it does not know and stop with `REMOTE HOST IDENTIFICATION HAS CHANGED`.
+    pub(crate) fn only_retired(&self) -> bool {
+        !self.entries.is_empty() && self.entries.iter().all(|e| e.retired)
+    }
+}
+
+/// One known_hosts line that applies to the host: where it is, and what it pins.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct HostKeyEntry {
+    pub file: PathBuf,
+    /// 1-based, as ssh and `ssh-keygen -F` number them.
+    pub line: u32,
+    pub key_type: String,
+    /// SHA256 fingerprint of the pinned key, when the line holds a readable key.
+    pub fingerprint: Option<String>,
+    /// The provider has retired this key.
+    pub retired: bool,
+    /// An `@cert-authority` line: it pins the CA that signs host certificates.
+    #[serde(default)]
+    pub cert_authority: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

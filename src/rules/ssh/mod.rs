@@ -1,5 +1,6 @@
-//! SSH rules (CC301–CC312): predict `Permission denied (publickey)`, `Host key
-//! verification failed` and an ssh program git cannot run, from the SSH facts of each
+//! SSH rules (CC301–CC313): predict `Permission denied (publickey)`, `Host key
+//! verification failed`, `no matching host key type found` and an ssh program git
+//! cannot run, from the SSH facts of each
 //! push URL (the program, `ssh -G`, the key files, the agent, known_hosts), and explain
 //! a connection the SSH guard saw fail (CC312, from the failure the guard recorded).
 //!
@@ -13,6 +14,7 @@ crate::rules::area_rules! {
     ssh_config_unreadable::SSH_CONFIG_UNREADABLE,
     ssh_control_path_missing::SSH_CONTROL_PATH_MISSING,
     ssh_connection_failed::SSH_CONNECTION_FAILED,
+    ssh_host_key_algorithm_refused::SSH_HOST_KEY_ALGORITHM_REFUSED,
     ssh_host_unknown::SSH_HOST_UNKNOWN,
     ssh_key_refused::SSH_KEY_REFUSED,
     ssh_many_keys::SSH_MANY_KEYS,
@@ -22,6 +24,8 @@ crate::rules::area_rules! {
     ssh_retired_host_key::SSH_RETIRED_HOST_KEY,
     ssh_wrong_user::SSH_WRONG_USER,
 }
+
+mod support;
 
 use crate::facts::ssh::{ClientConfig, Probed, Ssh};
 use crate::facts::{Facts, PushUrl};
@@ -163,6 +167,7 @@ mod testing {
                 known: true,
                 files: vec![],
                 retired: vec![],
+                entries: vec![],
             }),
             provider: u.provider,
             can_prompt: false,

@@ -1,3 +1,4 @@
+use super::support::{self, host_block, published_keys};
 use super::{agent_identities, connect_host, keyscan, ssh_urls, verify};
 use crate::facts::ssh::failure::Failure;
 use crate::facts::ssh::{ClientConfig, KeyFile, Probed, Ssh};
@@ -10,10 +11,15 @@ declare_rule! {
     /// Checks for an SSH connection that the SSH guard (`git-credcheck ssh`) saw fail: ssh
     /// exited 255 after `Permission denied (publickey)`, `Host key verification failed`,
     /// `REMOTE HOST IDENTIFICATION HAS CHANGED`, `no matching host key type found`,
-    /// `Could not resolve hostname`, `Connection refused` or `Connection timed out`. It
-    /// explains the failure from the SSH facts gathered before the connection: the keys
-    /// ssh offered (by file and fingerprint), the agent, the known_hosts file and line,
-    /// the host and port ssh used.
+    /// `Bad configuration option`, `UNPROTECTED PRIVATE KEY FILE`, `agent refused
+    /// operation` / `sign_and_send_pubkey: signing failed`, `Could not resolve hostname`,
+    /// `Connection refused` or `Connection timed out`; or the server accepted the key and
+    /// then refused the push with one of the provider's own texts (a read-only deploy key,
+    /// a deploy key of another repository, a repository the account cannot see: the
+    /// provider table's `ssh_refusals`). It explains the failure from the SSH facts
+    /// gathered before the connection: the keys ssh offered (by file and fingerprint), the
+    /// agent, the known_hosts file and line, the configuration file and line, the host and
+    /// port ssh used; each fix ends with the provider's `ssh -T` as a check.
     ///
     /// ## Why is this bad?
     /// git prints ssh's last line and `fatal: Could not read from remote repository.`,
@@ -41,8 +47,10 @@ declare_rule! {
     /// ## When it is silent
     /// - Outside the SSH guard (the doctor, the hooks, the CI lint stage): nothing has
     ///   connected, so nothing has failed.
-    /// - When the remote command failed rather than ssh (a missing repository, a read-only
-    ///   key: an exit status other than 255), or ssh failed with another message.
+    /// - When the connection worked (exit status 0): nothing is printed at all.
+    /// - When the remote command failed with a text no provider table lists, or ssh
+    ///   failed with another message (`Unsupported option` is only ssh's warning: ssh goes
+    ///   on, so it explains nothing).
     /// - When the guard stopped the connection before it was made: the rule that stopped
     ///   it (CC301–CC308) has already said why.
     SSH_CONNECTION_FAILED, "CC312", "ssh-connection-failed", Ssh, Error,
@@ -51,11 +59,14 @@ declare_rule! {
 
 fn ssh_connection_failed(facts: &Facts) -> Vec<Finding> {
     ssh_urls(facts)
-        .filter_map(|(u, s)| Some(explain(u, s, s.failure.as_ref()?)))
+        .filter_map(|(u, s)| {
+            let failure = s.failure.as_ref()?;
+            support::explain(u, s, failure).or_else(|| explain(u, s, failure))
+        })
         .collect()
 }
 
-fn explain(u: &PushUrl, s: &Ssh, failure: &Failure) -> Finding {
+fn explain(u: &PushUrl, s: &Ssh, failure: &Failure) -> Option<Finding> {
     let host = connect_host(s);
     let config = match &s.config {
         Probed::Found(c) => Some(c),
@@ -64,7 +75,7 @@ fn explain(u: &PushUrl, s: &Ssh, failure: &Failure) -> Finding {
     let port = config.map(|c| c.port).or(s.port).unwrap_or(22);
     let user = s.effective_user().unwrap_or("git");
     let label = u.label();
-    match failure {
+    Some(match failure {
         Failure::KeyRefused { .. } => key_refused(u, s, config),
         Failure::HostKeyUnknown => {
             let name = known_name(s, host, port);
@@ -109,16 +120,22 @@ fn explain(u: &PushUrl, s: &Ssh, failure: &Failure) -> Finding {
                     fingerprint.as_deref().unwrap_or("the new key")
                 ));
             }
-            cmds.push(match offending {
-                Some((file, _)) => format!(
-                    "ssh-keygen -R {} -f {}",
-                    sh_quote(&name),
-                    sh_quote(&file.display().to_string())
-                ),
-                None => format!("ssh-keygen -R {}", sh_quote(&name)),
-            });
-            if let Some(c) = config {
-                cmds.extend(keyscan(u, c));
+            match offending.as_ref().and_then(|(file, _)| published_keys(u, &name, file)) {
+                // The provider publishes its keys: no need to trust what the server sends.
+                Some(steps) => cmds.extend(steps),
+                None => {
+                    cmds.push(match offending {
+                        Some((file, _)) => format!(
+                            "ssh-keygen -R {} -f {}",
+                            sh_quote(&name),
+                            sh_quote(&file.display().to_string())
+                        ),
+                        None => format!("ssh-keygen -R {}", sh_quote(&name)),
+                    });
+                    if let Some(c) = config {
+                        cmds.extend(keyscan(u, c));
+                    }
+                }
             }
             Finding::at(
                 u,
@@ -138,23 +155,23 @@ fn explain(u: &PushUrl, s: &Ssh, failure: &Failure) -> Finding {
             } else {
                 offered.join(", ")
             };
-            let first = offered.first().map(String::as_str).unwrap_or("ssh-rsa");
+            // ssh-rsa is the type OpenSSH still has but no longer offers (8.8 and later).
+            let first = offered
+                .iter()
+                .find(|t| *t == "ssh-rsa")
+                .or(offered.first())
+                .map(String::as_str)
+                .unwrap_or("ssh-rsa");
+            let mut cmds = host_block(s, &[format!("HostKeyAlgorithms +{first}")]);
+            cmds.push("# better: ask the server's administrator for an ed25519 or ecdsa host key".into());
+            cmds.push(format!("ssh -G {} | grep -i '^hostkeyalgorithms'   # now lists {first}", s.host));
+            cmds.push(verify(u, s));
             Finding::at(
                 u,
                 format!("{host} offers only host key types this ssh refuses ({types}) for {label}"),
             )
             .cause("this ssh no longer accepts them (OpenSSH 8.8 and later disable `ssh-rsa`, SHA-1 signatures) and the server offers no other type")
-            .fix(
-                "accept the server's host key type for this host only",
-                vec![
-                    format!(
-                        "printf 'Host {}\\n  HostKeyAlgorithms +{first}\\n' >> ~/.ssh/config",
-                        s.host
-                    ),
-                    "# better: ask the server's administrator for an ed25519 or ecdsa host key".into(),
-                    verify(u, s),
-                ],
-            )
+            .fix("accept the server's host key type for this host only", cmds)
         }
         Failure::HostUnresolved => Finding::at(
             u,
@@ -202,7 +219,9 @@ fn explain(u: &PushUrl, s: &Ssh, failure: &Failure) -> Finding {
                 "# behind a firewall: ask whether the server offers SSH on port 443".into(),
             ],
         ),
-    }
+        // Explained in support.rs.
+        _ => return None,
+    })
 }
 
 /// The name known_hosts files it under: `host`, or `[host]:port` off port 22.
@@ -423,5 +442,92 @@ mod tests {
         // The doctor and the hooks never connect: no failure is known.
         let f = ssh_facts(URL, vec![key("/k")], Probed::Absent);
         assert!(severities(&SSH_CONNECTION_FAILED, &f).is_empty());
+    }
+
+    #[test]
+    fn a_bad_option_names_the_file_and_line() {
+        let f = failed(
+            vec![key("/k")],
+            Probed::Absent,
+            Failure::BadConfigOption {
+                file: Some("/home/u/.ssh/config".into()),
+                line: Some(2),
+                option: Some("usekeychain".into()),
+            },
+        );
+        let d = diagnose(&SSH_CONNECTION_FAILED, &f);
+        let loc = d[0].finding.location.clone().expect("location");
+        assert_eq!((loc.file, loc.line), (Some(PathBuf::from("/home/u/.ssh/config")), Some(2)));
+        let cmds = fix_commands(&d[0]);
+        assert!(cmds.starts_with("sed -n '2p' '/home/u/.ssh/config'"), "{cmds}");
+        assert!(cmds.contains("IgnoreUnknown usekeychain"), "{cmds}");
+        assert!(cmds.ends_with("ssh -T git@bitbucket.org"), "{cmds}");
+    }
+
+    #[test]
+    fn an_open_key_and_a_refused_signature() {
+        let f = failed(
+            vec![key("/k")],
+            Probed::Absent,
+            Failure::KeyPermissions {
+                key: Some(PathBuf::from("/home/u/.ssh/id_ed25519")),
+                mode: Some(0o644),
+            },
+        );
+        let d = diagnose(&SSH_CONNECTION_FAILED, &f);
+        assert!(d[0].finding.message.contains("/home/u/.ssh/id_ed25519 (mode 0644)"));
+        assert!(fix_commands(&d[0]).starts_with("chmod 600 '/home/u/.ssh/id_ed25519'"));
+        let f = failed(
+            vec![key("/k")],
+            agent(&["SHA256:a"]),
+            Failure::SigningFailed {
+                key: Some("/home/u/.ssh/id_ed25519".into()),
+                agent_refused: true,
+            },
+        );
+        let d = diagnose(&SSH_CONNECTION_FAILED, &f);
+        let cmds = fix_commands(&d[0]);
+        assert!(cmds.contains("ssh-add -d '/home/u/.ssh/id_ed25519'"), "{cmds}");
+        assert!(d[0].finding.cause.clone().unwrap_or_default().contains("agent refused operation"));
+    }
+
+    #[test]
+    fn a_provider_s_refusal_is_explained_from_its_table() {
+        let mut f = ssh_facts("git@github.com:o/r.git", vec![key("/k")], Probed::Absent);
+        ssh_mut(&mut f).failure = Some(Failure::RemoteRefused {
+            provider: crate::provider::ProviderKind::Github,
+            refusal: "read-only-key".into(),
+        });
+        let d = diagnose(&SSH_CONNECTION_FAILED, &f);
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].finding.message,
+            "github.com refused the push for remote `origin` (git@github.com:o/r.git): the key is a deploy key without write access"
+        );
+        assert!(d[0].finding.cause.clone().unwrap_or_default().contains("/k (SHA256:/k)"));
+        let cmds = fix_commands(&d[0]);
+        assert!(cmds.contains("Allow write access"), "{cmds}");
+        assert!(cmds.ends_with("ssh -T git@github.com"), "{cmds}");
+        // An id the table does not hold (facts from another version): silent.
+        ssh_mut(&mut f).failure = Some(Failure::RemoteRefused {
+            provider: crate::provider::ProviderKind::Github,
+            refusal: "gone".into(),
+        });
+        assert!(severities(&SSH_CONNECTION_FAILED, &f).is_empty());
+    }
+
+    #[test]
+    fn a_changed_provider_key_is_replaced_with_the_published_ones() {
+        let mut f = ssh_facts("git@github.com:o/r.git", vec![key("/k")], Probed::Absent);
+        ssh_mut(&mut f).failure = Some(Failure::HostKeyChanged {
+            offending: Some((PathBuf::from("/home/u/.ssh/known_hosts"), 1)),
+            fingerprint: None,
+        });
+        let cmds = fix_commands(&diagnose(&SSH_CONNECTION_FAILED, &f)[0]);
+        assert!(
+            cmds.contains("ssh-keygen -R 'github.com' -f '/home/u/.ssh/known_hosts'\nprintf '%s\\n' 'github.com ssh-ed25519 "),
+            "{cmds}"
+        );
+        assert!(!cmds.contains("ssh-keyscan"), "{cmds}");
     }
 }
