@@ -102,6 +102,7 @@ pub(crate) fn with_store(u: &str, username: Option<&str>, secret: &str) -> Facts
             other_usernames: Vec::new(),
             first_seen: None,
         }),
+        answer_keys: None,
     });
     f
 }
@@ -133,6 +134,7 @@ pub(crate) fn helper(kind: HelperKind, program: Program, answer: Answer) -> Help
         file_arg: None,
         answer,
         stored: None,
+        answer_keys: None,
     }
 }
 
