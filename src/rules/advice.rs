@@ -3,7 +3,7 @@
 //! file and line only.
 
 use crate::facts::credential::{Helper, HelperKind, Https};
-use crate::facts::PushUrl;
+use crate::facts::{Env, PushUrl};
 use crate::provider::ProviderKind;
 
 /// Steps that make git forget the credential it would send for this URL.
@@ -94,4 +94,32 @@ pub(crate) fn set_url(u: &PushUrl, new_url: &str) -> String {
 /// `word` quoted for `sh`: one pair of single quotes, each `'` written as `'\''`.
 pub(crate) fn sh_quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', "'\\''"))
+}
+
+/// What git prints when it must ask for `what` (`Username`, `Password`) for this request
+/// and nobody can answer (prompt.c `git_prompt`: `could not read <prompt>: <why>`, the
+/// prompt as credential.c describes the request: `https://user@host/path`).
+/// `GIT_TERMINAL_PROMPT=0` gives "terminal prompts disabled"; no terminal gives the
+/// error of opening `/dev/tty`.
+pub(crate) fn prompt_death(env: &Env, https: &Https, what: &str) -> String {
+    let r = &https.request;
+    let user = r
+        .username
+        .as_deref()
+        .map(|u| format!("{u}@"))
+        .unwrap_or_default();
+    let path = r
+        .path
+        .as_deref()
+        .map(|p| format!("/{p}"))
+        .unwrap_or_default();
+    let why = if env.terminal_prompt_disabled {
+        "terminal prompts disabled"
+    } else {
+        "No such device or address"
+    };
+    format!(
+        "fatal: could not read {what} for '{}://{user}{}{path}': {why}",
+        r.protocol, r.host
+    )
 }
