@@ -4,7 +4,6 @@
 
 use crate::facts::credential::{Helper, HelperKind, Https};
 use crate::facts::{Env, PushUrl};
-use crate::provider::ProviderKind;
 
 /// Steps that make git forget the credential it would send for this URL.
 pub(crate) fn erase(u: &PushUrl, https: &Https, helper: Option<&Helper>) -> Vec<String> {
@@ -36,8 +35,10 @@ pub(crate) fn erase(u: &PushUrl, https: &Https, helper: Option<&Helper>) -> Vec<
 }
 
 /// Steps to create the right token for this provider, and the user name to pair it with.
-pub(crate) fn new_token(provider: Option<ProviderKind>, host: &str) -> Vec<String> {
-    match provider {
+/// A user name that must be the account's own is named in words: a placeholder pasted
+/// into `sh` is a redirection, and a guessed name would be wrong.
+pub(crate) fn new_token(u: &PushUrl, host: &str) -> Vec<String> {
+    match u.provider {
         Some(p) => {
             let info = p.info();
             let mut v = vec![format!(
@@ -50,16 +51,24 @@ pub(crate) fn new_token(provider: Option<ProviderKind>, host: &str) -> Vec<Strin
             ));
             if let Some(placeholder) = info.username_placeholder {
                 v.push(format!(
-                    "git config --global credential.https://{host}.username {placeholder}"
+                    "# to keep git from asking for it: git config --global credential.{}://{host}.username {}",
+                    u.url.scheme_text.to_ascii_lowercase(),
+                    sh_quote(placeholder)
                 ));
             }
-            v.push(
+            v.push(if u.url.user.is_some() {
                 "git push   # enter the token when asked for the password; your helper keeps it"
-                    .into(),
-            );
+                    .into()
+            } else {
+                "git push   # enter the user name and the token when asked; your helper keeps them"
+                    .into()
+            });
             v
         }
-        None => vec!["git push   # enter a valid token when asked; your helper keeps it".into()],
+        None => vec![
+            "git push   # enter your user name and a valid token when asked; your helper keeps them"
+                .into(),
+        ],
     }
 }
 
