@@ -204,6 +204,12 @@ pub fn json(r: &Run) -> serde_json::Value {
 /// Runs the doctor, takes the fix commands `code` printed, and runs each through `sh` as a
 /// person pasting them would; each must succeed. Returns the commands.
 pub fn paste_fix(env: &Env, repo: &Path, code: &str) -> Vec<String> {
+    paste_fix_with(env, repo, code, &[])
+}
+
+/// [`paste_fix`] with `vars` set for the pasted commands only (a stand-in `GIT_ASKPASS`
+/// typing where a pasted `git push` asks).
+pub fn paste_fix_with(env: &Env, repo: &Path, code: &str, vars: &[(&str, &str)]) -> Vec<String> {
     let r = env.credcheck(repo, &["--format", "json"]);
     let report = json(&r);
     let finding = report["findings"]
@@ -220,7 +226,12 @@ pub fn paste_fix(env: &Env, repo: &Path, code: &str) -> Vec<String> {
         .map(|c| c.as_str().expect("str").to_owned())
         .collect();
     for c in &commands {
-        let out = env.cmd("sh", repo).args(["-c", c]).output().expect("sh");
+        let out = env
+            .cmd("sh", repo)
+            .envs(vars.iter().copied())
+            .args(["-c", c])
+            .output()
+            .expect("sh");
         assert!(
             out.status.success(),
             "`{c}` failed: {}",
