@@ -5,7 +5,7 @@
 //! then the finding must be gone and, where a server is involved, the push must work.
 //! Fixes that cannot be a safe command must say what to change in words only.
 
-use crate::http::{self, Ctx, ATATT, ATBB, BB};
+use crate::http::{self, Ctx, ATATT, ATBB, ATCTT, BB};
 use crate::util::{codes, json, paste_fix_with, Env, HttpServer, Run};
 use std::path::{Path, PathBuf};
 
@@ -157,5 +157,147 @@ fn credential_rejected_fix_keeps_other_credentials() {
         left.contains("bob:"),
         "the fix deleted another credential: {left:?}\n{fix:?}"
     );
+    w.pushes();
+}
+
+/// Erase-then-new (CC202, and the same steps of CC206, CC213, CC216, CC219): the dead
+/// line goes, the person types the new token where the pasted `git push` asks, `store`
+/// keeps it.
+#[test]
+fn retired_secret_kind_fix_replaces_the_stored_token() {
+    let w = World::new(BB);
+    w.ctx().store("alice", ATBB);
+    assert!(codes(&w.doctor(), "error").contains(&"CC202".to_owned()));
+    let typist = w.typist("alice", ATATT);
+    w.paste("CC202", &typist);
+    w.gone("CC202");
+    w.pushes();
+}
+
+/// CC204: an access token stored with a person's name; the fix stores it with the name
+/// the token needs, typed when the pasted push asks.
+#[test]
+fn token_username_mismatch_fix_stores_the_right_name() {
+    let w = World::new(BB);
+    w.ctx().store("alice", ATCTT);
+    assert!(w.doctor().stdout.contains("CC204"));
+    let typist = w.typist("x-token-auth", ATCTT);
+    w.paste("CC204", &typist);
+    w.gone("CC204");
+    w.pushes();
+}
+
+/// CC209 outside CI: `store`, then one push where someone types (the fix says so).
+#[test]
+fn credential_source_missing_fix_keeps_a_credential() {
+    let w = World::new(BB);
+    assert!(codes(&w.doctor(), "error").contains(&"CC209".to_owned()));
+    let typist = w.typist("alice", ATATT);
+    let commands = w.paste("CC209", &typist);
+    assert!(
+        commands.iter().all(|c| !c.contains("cache")),
+        "{commands:?}"
+    );
+    let r = w
+        .env
+        .cmd("git", &w.repo)
+        .env("GIT_ASKPASS", &typist)
+        .args(["push", "origin", "main"])
+        .output()
+        .expect("git");
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    w.gone("CC209");
+    w.pushes();
+}
+
+/// CC210: a stale Authorization header shadows the stored token; the fix removes it.
+#[test]
+fn extra_header_fix_lets_the_stored_token_through() {
+    let w = World::new(BB);
+    let c = w.ctx();
+    c.store("alice", ATATT);
+    c.git(&[
+        "config",
+        "--global",
+        "http.extraHeader",
+        &Ctx::basic("alice", "ATATT3xFfGF0StaleStaleStale0123456789ab=0BADF00D"),
+    ]);
+    // (Not pushed first: the refused header makes git erase the stored line.)
+    assert!(w.doctor().stdout.contains("CC210"), "{}", w.doctor().stdout);
+    w.paste("CC210", &w.typist("-", "-"));
+    w.gone("CC210");
+    w.pushes();
+}
+
+/// CC218: a stale `core.askPass`; the fix unsets it where it is set.
+#[test]
+fn askpass_missing_fix_unsets_it() {
+    let w = World::new(BB);
+    w.ctx().store("alice", ATATT);
+    std::fs::remove_file(w.env.home.join(".git-credentials")).expect("rm");
+    w.ctx()
+        .git(&["config", "--global", "core.askPass", "/nowhere/askpass.sh"]);
+    assert!(codes(&w.doctor(), "error").contains(&"CC218".to_owned()));
+    paste_fix_with(&w.env, &w.repo, "CC218", &[]);
+    w.gone("CC218");
+}
+
+/// CC101: the fix removes the token from the URL and keeps the user; the person types
+/// the token once.
+#[test]
+fn url_embeds_secret_fix_removes_it() {
+    let w = World::new(BB);
+    let c = w.ctx();
+    c.git(&["config", "--global", "credential.helper", "store"]);
+    c.git(&[
+        "remote",
+        "set-url",
+        "origin",
+        &c.with_user(&format!("alice:{ATATT}")),
+    ]);
+    w.pushes();
+    let typist = w.typist("alice", ATATT);
+    w.paste("CC101", &typist);
+    let url = w.env.git_ok(&w.repo, &["remote", "get-url", "origin"]);
+    assert!(!url.contains("ATATT") && url.contains("alice@"), "{url}");
+    w.gone("CC101");
+    let r = w
+        .env
+        .cmd("git", &w.repo)
+        .env("GIT_ASKPASS", &typist)
+        .args(["push", "origin", "main"])
+        .output()
+        .expect("git");
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+}
+
+/// CC102: the fix writes the https URL. (Loopback hosts are exempt, so no test server.)
+#[test]
+fn plaintext_http_fix_writes_https() {
+    let env = Env::new();
+    let repo = env.repo("r");
+    env.git_ok(
+        &repo,
+        &["remote", "add", "origin", "http://git.example.test/a/b.git"],
+    );
+    paste_fix_with(&env, &repo, "CC102", &[]);
+    let url = env.git_ok(&repo, &["remote", "get-url", "--push", "origin"]);
+    assert_eq!(url.trim(), "https://git.example.test/a/b.git");
+    let r = env.credcheck(&repo, &["--format", "json"]);
+    assert!(!r.stdout.contains("CC102"), "{}", r.stdout);
+}
+
+/// CC207: two accounts in one `store` file for the host; the fix pins the one git uses.
+#[test]
+fn conflicting_stored_accounts_fix_pins_one() {
+    let w = World::new(BB);
+    let c = w.ctx();
+    c.store("alice", ATATT);
+    let store = w.env.home.join(".git-credentials");
+    let first = std::fs::read_to_string(&store).expect("store");
+    std::fs::write(&store, format!("{first}{}", first.replace("alice", "bob"))).expect("store");
+    assert!(w.doctor().stdout.contains("CC207"), "{}", w.doctor().stdout);
+    w.paste("CC207", &w.typist("-", "-"));
+    w.gone("CC207");
     w.pushes();
 }
