@@ -301,3 +301,43 @@ fn conflicting_stored_accounts_fix_pins_one() {
     w.gone("CC207");
     w.pushes();
 }
+
+/// CC212 after a reset in the repository's config: the fix adds the guard in that same
+/// file, after the reset (in `--global` it would be read first and reset again).
+#[test]
+fn guard_reset_fix_adds_it_after_the_reset() {
+    let mut w = World::new(BB);
+    let bin = Path::new(crate::util::BIN)
+        .parent()
+        .expect("dir")
+        .to_owned();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    w.env.set("PATH", &path);
+    let r = w
+        .env
+        .credcheck(&w.repo, &["install", "--guard", "--global"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    w.ctx().git(&["config", "--local", "credential.helper", ""]);
+    assert!(w.doctor().stdout.contains("CC212"), "{}", w.doctor().stdout);
+    w.paste("CC212", &w.typist("-", "-"));
+    w.gone("CC212");
+}
+
+/// CC209 quotes the line git really dies with.
+#[test]
+fn credential_source_missing_quotes_git() {
+    let w = World::new(BB);
+    let git = w.push();
+    let line = git
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("fatal: could not read Username"))
+        .unwrap_or_else(|| panic!("{}", git.stderr))
+        .to_owned();
+    let r = w.doctor();
+    assert!(r.stdout.contains(&line), "{line}\n{}", r.stdout);
+}
