@@ -6,6 +6,7 @@
 mod util;
 
 mod cascade;
+mod fixes;
 mod guard;
 pub mod hooks;
 pub mod http;

@@ -130,7 +130,10 @@ fn rejected_credential_is_explained_by_erase() {
         r.stderr
     );
     assert!(
-        r.stderr.contains("read:repository:bitbucket") && r.stderr.contains(".git-credentials"),
+        r.stderr.contains("read:repository:bitbucket")
+            && r.stderr
+                .contains("already told your credential helpers to forget")
+            && !r.stderr.contains("sed -i"),
         "{}",
         r.stderr
     );

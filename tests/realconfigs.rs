@@ -1,33 +1,7 @@
 //! Configurations in the shapes people publish in their dotfiles (issue 17), each read by
 //! git-credcheck and by the real program (git, ssh), and the two compared.
 
-use crate::util::{codes, require, Env};
-use std::path::Path;
-
-/// Runs the doctor, takes the fix commands `code` printed, and runs each through `sh` as a
-/// person pasting them would; each must succeed.
-fn paste_fix(env: &Env, repo: &Path, code: &str) {
-    let r = env.credcheck(repo, &["--format", "json"]);
-    let report = crate::util::json(&r);
-    let finding = report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .find(|f| f["code"] == code)
-        .unwrap_or_else(|| panic!("no {code}: {}", r.stdout))
-        .clone();
-    let commands = finding["fix"]["commands"].as_array().expect("commands");
-    assert!(!commands.is_empty(), "{code} printed no fix");
-    for c in commands {
-        let c = c.as_str().expect("str");
-        let out = env.cmd("sh", repo).args(["-c", c]).output().expect("sh");
-        assert!(
-            out.status.success(),
-            "`{c}` failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-}
+use crate::util::{codes, paste_fix, require, Env};
 
 /// `[credential] useHttpPath` with no `=` is true to git, and to us.
 #[test]
@@ -432,4 +406,57 @@ fn an_upper_case_scheme_fix_works_when_pasted() {
     assert_eq!(url.trim(), "https://github.com/a/b.git");
     let r = env.credcheck(&repo, &["--format", "json"]);
     assert!(!r.stdout.contains("CC104"), "{}", r.stdout);
+}
+
+/// `!f() { echo "password=${TOKEN}"; }; f` answers a password and no user name: git asks
+/// for one and, without a terminal, dies. The doctor says so with git's own words (both
+/// of git's endings: prompts disabled, and no terminal at all), and its printed fix,
+/// pasted, makes the push work.
+#[test]
+fn an_echo_helper_without_a_user_name_dies_asking_for_one() {
+    use crate::http::{secrets, GH, GHP};
+    use crate::util::assert_no_leak;
+    let mut env = Env::new();
+    let repo = env.repo("r");
+    let srv = crate::http::server(&env);
+    let path = srv.repo(&env, "echo");
+    let url = srv.url(GH, &path);
+    env.set("PUSH_TOKEN", GHP);
+    env.git_ok(&repo, &["remote", "add", "origin", &url]);
+    env.git_ok(
+        &repo,
+        &[
+            "config",
+            "--global",
+            &format!("credential.http://{GH}:{}.helper", srv.ports[GH]),
+            r#"!f() { echo "password=${PUSH_TOKEN}"; }; f"#,
+        ],
+    );
+    let said = |env: &Env| {
+        let git = env.git(&repo, &["push", "origin", "HEAD:main"]);
+        assert_ne!(git.code, 0, "{}", git.stderr);
+        let line = git
+            .stderr
+            .lines()
+            .find(|l| l.starts_with("fatal: could not read Username"))
+            .unwrap_or_else(|| panic!("{}", git.stderr))
+            .to_owned();
+        let r = env.credcheck(&repo, &["--format", "json"]);
+        assert!(
+            codes(&r, "error").contains(&"CC225".to_owned()),
+            "{}",
+            r.stdout
+        );
+        assert!(r.stdout.contains(&line), "{line}\n{}", r.stdout);
+        assert_no_leak(&r.all(), &secrets(), "CC225");
+        line
+    };
+    assert!(said(&env).ends_with("terminal prompts disabled"));
+    env.set("GIT_TERMINAL_PROMPT", "1");
+    assert!(said(&env).ends_with("No such device or address"));
+    let commands = paste_fix(&env, &repo, "CC225");
+    assert!(commands[0].contains("x-access-token"), "{commands:?}");
+    env.git_ok(&repo, &["push", "origin", "HEAD:main"]);
+    let r = env.credcheck(&repo, &["--format", "json"]);
+    assert!(!r.stdout.contains("CC225"), "{}", r.stdout);
 }

@@ -103,6 +103,7 @@ pub(crate) fn with_store(u: &str, username: Option<&str>, secret: &str) -> Facts
             first_seen: None,
             ledger_id: None,
         }),
+        answer_keys: None,
     });
     f
 }
@@ -134,6 +135,7 @@ pub(crate) fn helper(kind: HelperKind, program: Program, answer: Answer) -> Help
         file_arg: None,
         answer,
         stored: None,
+        answer_keys: None,
     }
 }
 

@@ -156,6 +156,9 @@ pub(super) static PROVIDER: Provider = Provider {
     // §3.2: installation tokens go with `x-access-token`.
     service_usernames: &["x-access-token"],
     https_username: "your GitHub username (`x-access-token` for App installation tokens)",
+    // §3.2: the user name is not checked with a PAT; `x-access-token` is the one
+    // installation tokens need, so it serves both.
+    pat_username: Some("x-access-token"),
     // §3.5
     no_write_error: Some("Write access to repository not granted."),
     guarded_paths: Some(WORKFLOWS),

@@ -10,6 +10,7 @@ pub(super) static PROVIDER: Provider = Provider {
     tokens: github::TOKENS,
     service_usernames: &["x-access-token"],
     https_username: "your GitHub Enterprise username",
+    pat_username: Some("x-access-token"),
     guarded_paths: Some(github::WORKFLOWS),
     token_scopes: github::TOKEN_SCOPES,
     cli_helper: Some(github::GH_ENTERPRISE),

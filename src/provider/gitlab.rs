@@ -74,6 +74,8 @@ pub(super) static PROVIDER: Provider = Provider {
     // §4.1: `oauth2` for OAuth tokens, `gitlab-ci-token` for job tokens.
     service_usernames: &["oauth2", "gitlab-ci-token"],
     https_username: "any non-empty value (your GitLab username by convention; `oauth2` for OAuth tokens)",
+    // §4.1: "any non-blank value" with an access token; `oauth2` also serves OAuth tokens.
+    pat_username: Some("oauth2"),
     // §4.1: deploy tokens have no write_repository scope; job tokens push only where
     // "Allow Git push requests to the repository" is on (17.2+, default off).
     cannot_push: &[

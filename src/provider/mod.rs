@@ -169,6 +169,10 @@ pub(crate) struct Provider {
     pub https_username: &'static str,
     /// A placeholder for `credential.<url>.username` in fixes, when the user name matters.
     pub username_placeholder: Option<&'static str>,
+    /// A fixed user name the provider accepts with a personal access token, whoever owns
+    /// it: what a fix writes where git needs a user name and the owner is not known
+    /// (`None`: the user's own name is needed).
+    pub pat_username: Option<&'static str>,
     /// Credentials that authenticate but cannot push.
     pub cannot_push: &'static [CannotPush],
     /// Text the server answers when a push is refused for lack of write access.
@@ -228,6 +232,7 @@ impl Provider {
         email_username_refused: None,
         https_username: "",
         username_placeholder: None,
+        pat_username: None,
         cannot_push: &[],
         no_write_error: None,
         guarded_paths: None,

@@ -3,8 +3,7 @@
 //! file and line only.
 
 use crate::facts::credential::{Helper, HelperKind, Https};
-use crate::facts::PushUrl;
-use crate::provider::ProviderKind;
+use crate::facts::{Env, PushUrl};
 
 /// Steps that make git forget the credential it would send for this URL.
 pub(crate) fn erase(u: &PushUrl, https: &Https, helper: Option<&Helper>) -> Vec<String> {
@@ -36,8 +35,10 @@ pub(crate) fn erase(u: &PushUrl, https: &Https, helper: Option<&Helper>) -> Vec<
 }
 
 /// Steps to create the right token for this provider, and the user name to pair it with.
-pub(crate) fn new_token(provider: Option<ProviderKind>, host: &str) -> Vec<String> {
-    match provider {
+/// A user name that must be the account's own is named in words: a placeholder pasted
+/// into `sh` is a redirection, and a guessed name would be wrong.
+pub(crate) fn new_token(u: &PushUrl, host: &str) -> Vec<String> {
+    match u.provider {
         Some(p) => {
             let info = p.info();
             let mut v = vec![format!(
@@ -50,16 +51,24 @@ pub(crate) fn new_token(provider: Option<ProviderKind>, host: &str) -> Vec<Strin
             ));
             if let Some(placeholder) = info.username_placeholder {
                 v.push(format!(
-                    "git config --global credential.https://{host}.username {placeholder}"
+                    "# to keep git from asking for it: git config --global credential.{}://{host}.username {}",
+                    u.url.scheme_text.to_ascii_lowercase(),
+                    sh_quote(placeholder)
                 ));
             }
-            v.push(
+            v.push(if u.url.user.is_some() {
                 "git push   # enter the token when asked for the password; your helper keeps it"
-                    .into(),
-            );
+                    .into()
+            } else {
+                "git push   # enter the user name and the token when asked; your helper keeps them"
+                    .into()
+            });
             v
         }
-        None => vec!["git push   # enter a valid token when asked; your helper keeps it".into()],
+        None => vec![
+            "git push   # enter your user name and a valid token when asked; your helper keeps them"
+                .into(),
+        ],
     }
 }
 
@@ -94,4 +103,32 @@ pub(crate) fn set_url(u: &PushUrl, new_url: &str) -> String {
 /// `word` quoted for `sh`: one pair of single quotes, each `'` written as `'\''`.
 pub(crate) fn sh_quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', "'\\''"))
+}
+
+/// What git prints when it must ask for `what` (`Username`, `Password`) for this request
+/// and nobody can answer (prompt.c `git_prompt`: `could not read <prompt>: <why>`, the
+/// prompt as credential.c describes the request: `https://user@host/path`).
+/// `GIT_TERMINAL_PROMPT=0` gives "terminal prompts disabled"; no terminal gives the
+/// error of opening `/dev/tty`.
+pub(crate) fn prompt_death(env: &Env, https: &Https, what: &str) -> String {
+    let r = &https.request;
+    let user = r
+        .username
+        .as_deref()
+        .map(|u| format!("{u}@"))
+        .unwrap_or_default();
+    let path = r
+        .path
+        .as_deref()
+        .map(|p| format!("/{p}"))
+        .unwrap_or_default();
+    let why = if env.terminal_prompt_disabled {
+        "terminal prompts disabled"
+    } else {
+        "No such device or address"
+    };
+    format!(
+        "fatal: could not read {what} for '{}://{user}{}{path}': {why}",
+        r.protocol, r.host
+    )
 }

@@ -201,6 +201,46 @@ pub fn json(r: &Run) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", r.stdout, r.stderr))
 }
 
+/// Runs the doctor, takes the fix commands `code` printed, and runs each through `sh` as a
+/// person pasting them would; each must succeed. Returns the commands.
+pub fn paste_fix(env: &Env, repo: &Path, code: &str) -> Vec<String> {
+    paste_fix_with(env, repo, code, &[])
+}
+
+/// [`paste_fix`] with `vars` set for the pasted commands only (a stand-in `GIT_ASKPASS`
+/// typing where a pasted `git push` asks).
+pub fn paste_fix_with(env: &Env, repo: &Path, code: &str, vars: &[(&str, &str)]) -> Vec<String> {
+    let r = env.credcheck(repo, &["--format", "json"]);
+    let report = json(&r);
+    let finding = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["code"] == code)
+        .unwrap_or_else(|| panic!("no {code}: {}", r.stdout))
+        .clone();
+    let commands = finding["fix"]["commands"].as_array().expect("commands");
+    assert!(!commands.is_empty(), "{code} printed no fix");
+    let commands: Vec<String> = commands
+        .iter()
+        .map(|c| c.as_str().expect("str").to_owned())
+        .collect();
+    for c in &commands {
+        let out = env
+            .cmd("sh", repo)
+            .envs(vars.iter().copied())
+            .args(["-c", c])
+            .output()
+            .expect("sh");
+        assert!(
+            out.status.success(),
+            "`{c}` failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    commands
+}
+
 /// Codes of findings at `severity` in a JSON report.
 pub fn codes(r: &Run, severity: &str) -> Vec<String> {
     json(r)["findings"]

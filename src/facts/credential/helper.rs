@@ -88,6 +88,7 @@ pub(super) fn helper(ctx: &Ctx, entry: &Entry, value: &str, req: &Request) -> He
         file_arg,
         answer: Answer::Maybe,
         stored: None,
+        answer_keys: v.strip_prefix('!').and_then(super::probe::answer_keys),
     };
     helper.answer = match (&helper.program, kind) {
         (Program::Missing { .. } | Program::NotExecutable { .. }, _) => Answer::No,

@@ -121,6 +121,10 @@ pub(crate) struct Helper {
     pub answer: Answer,
     /// The credential this helper holds for the request, when we can read it (`store`).
     pub stored: Option<Stored>,
+    /// The keys an inline `!` helper prints for `get`, read from its text without
+    /// running it (`None`: not such a helper, or one whose answer only running tells).
+    #[serde(default)]
+    pub answer_keys: Option<Vec<String>>,
 }
 
 /// A credential found in a passive store, by shape.

@@ -88,11 +88,11 @@ fn credential_source_missing(facts: &Facts) -> Vec<Finding> {
             (None, false) => "there is no terminal".to_owned(),
         };
         let host = &https.request.host;
-        // What git will print: it asks for the password when the URL names the user.
-        let base = format!("{}://{host}", u.url.scheme_text);
-        let (what, prompt_for) = match &u.url.user {
-            Some(user) => ("Password", format!("{}://{user}@{host}", u.url.scheme_text)),
-            None => ("Username", base),
+        // What git will print: it asks for the password when the request names the user.
+        let what = if https.request.username.is_some() {
+            "Password"
+        } else {
+            "Username"
         };
         let mut fix = Vec::new();
         let ssh_url = u
@@ -137,7 +137,7 @@ fn credential_source_missing(facts: &Facts) -> Vec<Finding> {
         out.push(
             Finding::at(u, format!("{} has no credential source and {why}", u.label()))
                 .location(u.configured.as_ref().map(Location::from))
-                .cause(format!("git will die with `fatal: could not read {what} for '{prompt_for}': terminal prompts disabled`"))
+                .cause(format!("git will die with `{}`", advice::prompt_death(&facts.env, https, what)))
                 .fix(title, fix)
                 .rejects_auth(),
         );
@@ -258,6 +258,6 @@ mod tests {
         assert!(!fix.title.contains("job"), "{}", fix.title);
         assert!(fix.commands.iter().all(|c| !c.contains("cache")));
         let cause = d[0].finding.cause.clone().unwrap_or_default();
-        assert!(cause.contains("'http://git.example.test'"), "{cause}");
+        assert!(cause.contains("'http://git.example.test': No such device or address"), "{cause}");
     }
 }

@@ -55,7 +55,14 @@ fn guard_not_active(facts: &Facts) -> Vec<Finding> {
                 .cause("a later empty `helper =` reset removes it from the cascade for this URL")
                 .fix(
                     "add the guard after the reset",
-                    vec![format!("git config --global --add credential.https://{}.helper \"$(command -v git-credcheck) guard\"", https.request.host)],
+                    // In the reset's own file (a later one would do too): an entry in an
+                    // earlier file is read before the reset and removed by it again.
+                    vec![format!(
+                        "git config {} --add credential.{}://{}.helper \"$(command -v git-credcheck | sed 's/ /\\\\ /g') guard\"",
+                        https.reset.as_ref().map_or("--global", |r| r.scope.flag()),
+                        https.request.protocol,
+                        https.request.host
+                    )],
                 ),
             GuardState::AfterOtherHelpers => {
                 let first = https.first_answering().map(|(_, h)| h.display.clone()).unwrap_or_default();

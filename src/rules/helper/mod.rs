@@ -10,6 +10,8 @@
 //! - `gcm-credential-store-unusable` (CC215): Git Credential Manager is told to use a
 //!   credential store that cannot work on this machine.
 //! - `askpass-program-missing` (CC218): the askpass program git would ask cannot be run.
+//! - `helper-omits-username` (CC225): the helpers answer a password but no user name, and
+//!   the URL names none.
 //!
 //! These rules read the HTTPS facts of each push URL ([`crate::facts::credential`]),
 //! the environment as gathered ([`crate::facts::Env`]), the provider tables, and the
@@ -25,6 +27,7 @@ crate::rules::area_rules! {
     guard_not_active::GUARD_NOT_ACTIVE,
     gcm_credential_store_unusable::GCM_CREDENTIAL_STORE_UNUSABLE,
     askpass_program_missing::ASKPASS_PROGRAM_MISSING,
+    helper_omits_username::HELPER_OMITS_USERNAME,
 }
 
 use crate::facts::credential::{Https, Program};

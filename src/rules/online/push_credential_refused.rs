@@ -98,7 +98,7 @@ fn http(facts: &Facts, u: &PushUrl, p: &Probe, status: u16) -> Finding {
             )
             .fix(
                 "give git a credential: a helper that keeps a valid token",
-                advice::new_token(u.provider, &host),
+                advice::new_token(u, &host),
             );
             if askpass.is_empty() {
                 f = f

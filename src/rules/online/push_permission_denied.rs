@@ -84,7 +84,7 @@ fn http(facts: &Facts, u: &PushUrl, p: &Probe, status: Option<u16>) -> Finding {
     };
     let mut fix = s.as_ref().map(|s| s.fix.clone()).unwrap_or_default();
     if fix.is_empty() {
-        fix = advice::new_token(u.provider, &host);
+        fix = advice::new_token(u, &host);
     }
     Finding::at(
         u,

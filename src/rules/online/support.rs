@@ -60,7 +60,7 @@ pub(super) fn sent<'a>(facts: &'a Facts, u: &'a PushUrl, p: &'a Probe) -> Option
                     .map(|h| format!("the `{}` helper", h.display))
                     .unwrap_or_else(|| "the credential helpers".into());
                 let mut fix = advice::erase(u, https, helper);
-                fix.extend(advice::new_token(u.provider, &https.request.host));
+                fix.extend(advice::new_token(u, &https.request.host));
                 Sent {
                     describe: format!("the {what} from {from}"),
                     username,

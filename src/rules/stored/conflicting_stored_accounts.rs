@@ -1,9 +1,9 @@
 //! CC207 `conflicting-stored-accounts`.
 
-use crate::facts::credential::Answer;
+use crate::facts::credential::{Answer, Stored};
 use crate::facts::Facts;
 use crate::rules::support::https_urls;
-use crate::rules::{declare_rule, Finding, Location};
+use crate::rules::{advice, declare_rule, Finding, Location};
 
 declare_rule! {
     /// ## What it does
@@ -24,7 +24,9 @@ declare_rule! {
     ///
     /// ## Fix
     /// Keep one persistent helper, or set the user name per host so each helper answers for
-    /// the right account: `git config credential.https://github.com.username alice`.
+    /// the right account: `git config --global credential.https://github.com.username alice`.
+    /// For a `store` file the command pins the account git answers with today and names
+    /// the others; where the accounts are not known the fix says so in words.
     ///
     /// ## When it is silent
     /// - When the push URL carries a password, or a user name is set for the request (in
@@ -47,6 +49,10 @@ fn conflicting_stored_accounts(facts: &Facts) -> Vec<Finding> {
         if u.url.password.is_some() || https.request.username.is_some() {
             continue;
         }
+        let key = format!(
+            "credential.{}://{}.username",
+            https.request.protocol, https.request.host
+        );
         let persistent: Vec<_> = https
             .helpers
             .iter()
@@ -61,7 +67,7 @@ fn conflicting_stored_accounts(facts: &Facts) -> Vec<Finding> {
                 Finding::at(u, format!("{} has {} persistent helpers that may answer: {}", u.label(), names.len(), names.join(", ")))
                     .location(Location::from(&persistent[0].source))
                     .cause("the first helper to answer wins; if it holds another account the push is refused")
-                    .fix("pin the user name for this host", vec![format!("git config --global credential.https://{}.username <user>", https.request.host)])
+                    .fix("pin the user name for this host", vec![format!("# set {key} to the account this push should use: git config --global {key} '<user>'")])
                     .likely(),
             );
         }
@@ -71,13 +77,29 @@ fn conflicting_stored_accounts(facts: &Facts) -> Vec<Finding> {
                     Finding::at(u, format!("{} holds {} accounts for {}; git uses line {}", s.file.display(), s.other_usernames.len() + 1, https.request.host, s.line))
                         .location(Location { file: Some(s.file.clone()), line: Some(s.line), what: "stored credential".into() })
                         .cause("without a user name in the URL or credential.username, the first matching line wins")
-                        .fix("pin the user name for this host", vec![format!("git config credential.https://{}.username <user>", https.request.host)])
+                        .fix("pin the user name for this host", pin(&key, s))
                         .likely(),
                 );
             }
         }
     }
     out
+}
+
+/// Pins the account git answers with today (the others named as the alternatives); a
+/// user name that is itself a secret is named in words only.
+fn pin(key: &str, s: &Stored) -> Vec<String> {
+    match s.username.as_deref().filter(|_| s.username_secret.is_none()) {
+        Some(user) => vec![format!(
+            "git config --global {key} {}   # or one of: {}",
+            advice::sh_quote(user),
+            s.other_usernames.join(", ")
+        )],
+        None => vec![format!(
+            "# set {key} to the account this push should use (one of the lines of {})",
+            s.file.display()
+        )],
+    }
 }
 
 #[cfg(test)]

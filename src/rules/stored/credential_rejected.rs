@@ -25,8 +25,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Forget the refused credential where it is kept (the commands name the helper in
-    /// use), then create a token with the scopes a push needs and push again.
+    /// git has already told every helper to forget the refused credential when the guard
+    /// speaks (a line number read then names another line afterwards, so none is
+    /// printed); a helper that prints a fixed answer cannot forget and is named. Then
+    /// create a token with the scopes a push needs and push again.
     ///
     /// ## When it is silent
     /// - Everywhere but the guard's `erase`: the doctor and the hook never see a refused
@@ -59,19 +61,23 @@ fn credential_rejected(facts: &Facts) -> Vec<Finding> {
         let server = info
             .map(|p| format!("the server ({})", p.name))
             .unwrap_or_else(|| "the server".into());
-        let mut fix = Vec::new();
-        let helpers: Vec<_> = https
+        // git calls `erase` on every helper right after a refusal, in cascade order: the
+        // helpers have forgotten it (or are forgetting it) by the time this is read, and a
+        // line number read now names another line afterwards. Only a helper that prints a
+        // fixed answer cannot forget.
+        let mut fix = vec!["# git has already told your credential helpers to forget the rejected credential".to_owned()];
+        for h in https
             .helpers
             .iter()
-            .filter(|h| h.kind != HelperKind::Guard)
-            .collect();
-        for h in helpers.iter().take(3) {
-            fix.extend(advice::erase(u, https, Some(h)));
+            .filter(|h| h.kind != HelperKind::Guard && h.answer_keys.is_some())
+        {
+            fix.push(format!(
+                "# `{}` ({}) prints it again on every push: change the token it prints",
+                h.display,
+                crate::rules::Location::from(&h.source).describe()
+            ));
         }
-        if helpers.is_empty() {
-            fix.extend(advice::erase(u, https, None));
-        }
-        fix.extend(advice::new_token(u.provider, &https.request.host));
+        fix.extend(advice::new_token(u, &https.request.host));
         out.push(
             Finding::at(
                 u,
@@ -142,7 +148,9 @@ mod tests {
         assert!(cause.contains("app passwords"), "{cause}");
         let cmds = fix_commands(&d[0]);
         assert!(
-            cmds.contains("sed -i") && cmds.contains("write:repository:bitbucket"),
+            !cmds.contains("sed -i")
+                && cmds.contains("already told your credential helpers to forget")
+                && cmds.contains("write:repository:bitbucket"),
             "{cmds}"
         );
         assert!(!format!("{:?}", d[0].finding).contains("0123456789abcdef"));

@@ -179,7 +179,7 @@ pub(crate) fn erase_then_new(u: &PushUrl, https: &Https, c: &Candidate<'_>) -> V
             "# replace the token in {var} (or unset it to let the helper use its own login)"
         )],
     };
-    cmds.extend(advice::new_token(u.provider, host));
+    cmds.extend(advice::new_token(u, host));
     cmds
 }
 

@@ -52,9 +52,12 @@ fn email_as_username(facts: &Facts) -> Vec<Finding> {
         };
         let host = &https.request.host;
         let placeholder = info.username_placeholder.unwrap_or("<your-username>");
+        // A placeholder is words: pasted into sh, `<name>` is a redirection.
         let fix_user = |mut cmds: Vec<String>| {
             cmds.push(format!(
-                "git config --global credential.https://{host}.username {placeholder}"
+                "# then name your user for this host: git config --global credential.{}://{host}.username {}",
+                https.request.protocol,
+                advice::sh_quote(placeholder)
             ));
             cmds
         };
