@@ -341,3 +341,51 @@ fn credential_source_missing_quotes_git() {
     let r = w.doctor();
     assert!(r.stdout.contains(&line), "{line}\n{}", r.stdout);
 }
+
+/// CC207 when the helper asked first sits in a file git reads earlier (issue 13: a helper
+/// the user replaced in the repository's config while the global one still answers
+/// first with the old credential): the fix empties the list before the new helper in
+/// the later file, and the push then uses the new helper's credential.
+#[test]
+fn replaced_helper_fix_empties_the_list_in_the_later_file() {
+    let w = World::new(BB);
+    let c = w.ctx();
+    let old = w.env.home.join("old-credentials");
+    let new = w.env.home.join("new-credentials");
+    let line = |secret: &str| format!("http://alice:{secret}@{}\n", c.hostport());
+    std::fs::write(
+        &old,
+        line("ATATT3xFfGF0StaleStaleStale0123456789ab=DEADBEEF"),
+    )
+    .expect("old");
+    std::fs::write(&new, line(ATATT)).expect("new");
+    let helper = |f: &Path| format!("store --file {}", f.display());
+    w.env.git_ok(
+        &w.repo,
+        &["config", "--global", "credential.helper", &helper(&old)],
+    );
+    w.env.git_ok(
+        &w.repo,
+        &["config", "--local", "credential.helper", &helper(&new)],
+    );
+    let r = w.doctor();
+    let report = json(&r);
+    let finding = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["code"] == "CC207")
+        .unwrap_or_else(|| panic!("{}", r.stdout))
+        .clone();
+    let cause = finding["cause"].as_str().unwrap_or_default();
+    assert!(cause.contains("answers before"), "{cause}");
+    let fix = w.paste("CC207", &w.typist("-", "-"));
+    assert!(fix.iter().any(|l| l.ends_with("''")), "{fix:?}");
+    w.gone("CC207");
+    w.pushes();
+    // The pasted commands kept the repository's helper, and only it answers now.
+    let helpers = w
+        .env
+        .git_ok(&w.repo, &["config", "--get-all", "credential.helper"]);
+    assert!(helpers.trim_end().ends_with(&helper(&new)), "{helpers}");
+}

@@ -1,6 +1,6 @@
 //! CC207 `conflicting-stored-accounts`.
 
-use crate::facts::credential::{Answer, Stored};
+use crate::facts::credential::{Answer, Helper, Https, Stored};
 use crate::facts::Facts;
 use crate::rules::support::https_urls;
 use crate::rules::{advice, declare_rule, Finding, Location};
@@ -27,6 +27,13 @@ declare_rule! {
     /// the right account: `git config --global credential.https://github.com.username alice`.
     /// For a `store` file the command pins the account git answers with today and names
     /// the others; where the accounts are not known the fix says so in words.
+    ///
+    /// When the helper asked first comes from a file git reads earlier (the system config
+    /// of Git for Windows or of Xcode's git, a global file under a repository's own
+    /// helper) than the last one, the later helper is most often a replacement that never
+    /// gets to answer: the fix empties the helper list in the later file, before its own
+    /// helper (`helper =` with an empty value resets the list), exactly as `git config`
+    /// commands when the values can be written back as they were, else in words.
     ///
     /// ## When it is silent
     /// - When the push URL carries a password, or a user name is set for the request (in
@@ -63,13 +70,25 @@ fn conflicting_stored_accounts(facts: &Facts) -> Vec<Finding> {
                 .iter()
                 .map(|h| format!("`{}`", h.display))
                 .collect();
-            out.push(
-                Finding::at(u, format!("{} has {} persistent helpers that may answer: {}", u.label(), names.len(), names.join(", ")))
-                    .location(Location::from(&persistent[0].source))
+            let (first, last) = (persistent[0], persistent[persistent.len() - 1]);
+            let finding = Finding::at(u, format!("{} has {} persistent helpers that may answer: {}", u.label(), names.len(), names.join(", ")))
+                .location(Location::from(&first.source))
+                .likely();
+            let finding = match last.source.file.as_ref().filter(|_| read_later(first, last)) {
+                Some(later) => finding
+                    .cause(format!(
+                        "git asks the helpers in the order it reads its config files: `{}` from {} answers before `{}` from {}, which is asked only when the first has nothing; a credential left there from before is sent instead",
+                        first.display,
+                        place(first),
+                        last.display,
+                        later.display()
+                    ))
+                    .fix(format!("if `{}` is the helper you mean to use, empty the list before it in {}", last.display, later.display()), reset(https, last)),
+                None => finding
                     .cause("the first helper to answer wins; if it holds another account the push is refused")
-                    .fix("pin the user name for this host", vec![format!("# set {key} to the account this push should use: git config --global {key} '<user>'")])
-                    .likely(),
-            );
+                    .fix("pin the user name for this host", vec![format!("# set {key} to the account this push should use: git config --global {key} '<user>'")]),
+            };
+            out.push(finding);
         }
         for h in &https.helpers {
             if let Some(s) = h.stored.as_ref().filter(|s| !s.other_usernames.is_empty()) {
@@ -83,6 +102,67 @@ fn conflicting_stored_accounts(facts: &Facts) -> Vec<Finding> {
             }
         }
     }
+    out
+}
+
+/// Whether git reads `b`'s file after `a`'s: system, global, local, worktree.
+fn read_later(a: &Helper, b: &Helper) -> bool {
+    use crate::facts::gitconfig::Scope::*;
+    let rank = |h: &Helper| match h.source.scope {
+        System => Some(0),
+        Global => Some(1),
+        Local => Some(2),
+        Worktree => Some(3),
+        Command | Unknown => None,
+    };
+    matches!((rank(a), rank(b)), (Some(x), Some(y)) if y > x)
+}
+
+fn place(h: &Helper) -> String {
+    match &h.source.file {
+        Some(f) => format!("{}", f.display()),
+        None => format!("{:?} configuration", h.source.scope).to_lowercase(),
+    }
+}
+
+/// Empties the helper list in `last`'s file, just before its own values (git resets the
+/// list at an empty `helper =`): every value of that key in that file is unset and written
+/// back after an empty one. Words instead when a value cannot be written back as it was
+/// (a `!` snippet shown by its first word, a redacted word, a word with spaces).
+fn reset(https: &Https, last: &Helper) -> Vec<String> {
+    let Some(file) = &last.source.file else {
+        return Vec::new();
+    };
+    let key = &last.source.key;
+    let values: Vec<&str> = https
+        .helpers
+        .iter()
+        .filter(|h| h.source.file.as_ref() == Some(file) && &h.source.key == key)
+        .map(|h| h.display.as_str())
+        .collect();
+    let exact = |v: &str| {
+        !v.starts_with('!')
+            && !v.contains('…')
+            && !v.contains("***")
+            && crate::facts::shell::words(v).join(" ") == v
+    };
+    if key.contains("***") || !values.iter().all(|v| exact(v)) {
+        return vec![format!(
+            "# in {}, add a line `helper =` (empty) in the section of `{key}`, just before its `helper = …` line",
+            file.display()
+        )];
+    }
+    let f = advice::sh_quote(&file.display().to_string());
+    let k = advice::sh_quote(key);
+    let mut out = vec![
+        format!("git config --file {f} --unset-all {k}"),
+        format!("git config --file {f} --add {k} ''"),
+    ];
+    out.extend(
+        values
+            .iter()
+            .map(|v| format!("git config --file {f} --add {k} {}", advice::sh_quote(v))),
+    );
     out
 }
 
@@ -129,6 +209,34 @@ mod tests {
             diagnose(&CONFLICTING_STORED_ACCOUNTS, &f)[0].finding.message,
             "remote `origin` (https://github.com/a/b.git) has 2 persistent helpers that may answer: `store`, `libsecret`"
         );
+    }
+
+    #[test]
+    fn a_later_file_gets_the_list_emptied_before_its_helper() {
+        use crate::facts::gitconfig::Scope;
+        let mut f = store_and_keyring();
+        let h = &mut https_mut(&mut f).helpers;
+        h[0].source.scope = Scope::System;
+        h[0].source.file = Some("/etc/gitconfig".into());
+        h[1].source.scope = Scope::Global;
+        h[1].source.file = Some("/home/u/.gitconfig".into());
+        h[1].source.key = "credential.helper".into();
+        let d = diagnose(&CONFLICTING_STORED_ACCOUNTS, &f);
+        assert!(d[0].finding.cause.as_deref().unwrap_or("").contains("`store` from /etc/gitconfig answers before `libsecret`"));
+        assert_eq!(
+            d[0].finding.fix.as_ref().expect("fix").commands,
+            vec![
+                "git config --file '/home/u/.gitconfig' --unset-all 'credential.helper'",
+                "git config --file '/home/u/.gitconfig' --add 'credential.helper' ''",
+                "git config --file '/home/u/.gitconfig' --add 'credential.helper' 'libsecret'",
+            ]
+        );
+        // A `!` snippet cannot be written back from its first word: words.
+        https_mut(&mut f).helpers[1].display = "!f …".into();
+        let d = diagnose(&CONFLICTING_STORED_ACCOUNTS, &f);
+        let fix = &d[0].finding.fix.as_ref().expect("fix").commands;
+        assert_eq!(fix.len(), 1);
+        assert!(fix[0].starts_with("# in /home/u/.gitconfig, add a line `helper =`"));
     }
 
     #[test]
