@@ -244,7 +244,9 @@ mod tests {
             .path()
             .join("mnt/c/Program Files/Git/mingw64/bin/git-credential-manager.exe");
         crate::facts::testing::executable(&exe);
-        let escaped = exe.display().to_string().replace(' ', "\\ ");
+        // As a user writes it for Git for Windows' sh: forward slashes, blanks escaped
+        // (a backslash would be eaten by sh).
+        let escaped = slashed(&exe).replace(' ', "\\ ");
         let ctx = Ctx::for_test(dir.path(), "");
         let config = crate::facts::testing::config(&[("credential.helper", &escaped)]);
         let url = crate::facts::url::parse("https://github.com/a/b.git").expect("url");
@@ -252,6 +254,11 @@ mod tests {
         assert_eq!(https.helpers.len(), 1);
         assert_eq!(https.helpers[0].program, Program::Found { path: exe });
         assert_eq!(https.helpers[0].answer, Answer::Maybe);
+    }
+
+    /// A path with forward slashes, as config files on Windows spell it.
+    fn slashed(p: &Path) -> String {
+        p.display().to_string().replace('\\', "/")
     }
 
     #[test]

@@ -360,13 +360,14 @@ mod tests {
         crate::facts::testing::executable(&exe);
         let command = format!(
             "{} -i '/keys/a b' -o IdentitiesOnly=yes",
-            exe.display().to_string().replace(' ', "\\ ")
+            // Forward slashes, as a config for Git for Windows' sh spells it.
+            exe.display().to_string().replace('\\', "/").replace(' ', "\\ ")
         );
         let ctx = Ctx::for_test(dir.path(), "");
         let config = crate::facts::testing::config(&[("core.sshcommand", &command)]);
         let p = program(&ctx, &config, guard::connecting(&ctx.env, &config));
         assert_eq!(p.via, "core.sshCommand");
-        assert_eq!(p.name, exe.display().to_string());
+        assert_eq!(p.name, exe.display().to_string().replace('\\', "/"));
         assert!(p.found);
         assert_eq!(p.identity_args, vec![PathBuf::from("/keys/a b")]);
     }
