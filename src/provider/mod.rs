@@ -27,7 +27,7 @@ pub(crate) mod shape;
 mod table;
 
 use crate::date::Date;
-pub(crate) use helpers::{CliHelper, ShortLived};
+pub(crate) use helpers::{CliHelper, PlatformHelper, ShortLived};
 use serde::{Deserialize, Serialize};
 pub(crate) use shape::{SecretKind, Shape};
 #[cfg(test)]

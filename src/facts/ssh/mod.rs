@@ -361,7 +361,10 @@ mod tests {
         let command = format!(
             "{} -i '/keys/a b' -o IdentitiesOnly=yes",
             // Forward slashes, as a config for Git for Windows' sh spells it.
-            exe.display().to_string().replace('\\', "/").replace(' ', "\\ ")
+            exe.display()
+                .to_string()
+                .replace('\\', "/")
+                .replace(' ', "\\ ")
         );
         let ctx = Ctx::for_test(dir.path(), "");
         let config = crate::facts::testing::config(&[("core.sshcommand", &command)]);
