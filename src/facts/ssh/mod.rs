@@ -19,6 +19,7 @@ pub(crate) mod failure;
 pub(crate) mod guard;
 mod keys;
 mod known_hosts;
+pub(crate) mod putty;
 
 #[cfg(test)]
 pub(crate) use client::parse_client_config;
@@ -169,6 +170,10 @@ pub(crate) struct Ssh {
     /// How the connection failed: set only by the SSH guard, after ssh exited 255.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<failure::Failure>,
+    /// PuTTY's saved session and Pageant, when the program is plink (or putty,
+    /// TortoisePlink).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub putty: Option<putty::Putty>,
 }
 
 impl Ssh {
@@ -248,13 +253,22 @@ pub(crate) fn gather_for(
                 keys.push(keys::key_file(&path));
             }
         }
-        agent = agent::probe_agent(ctx, c.identity_agent.as_deref(), &home);
+        agent = agent::probe_agent(ctx, c.identity_agent.as_deref(), &home, &program.name);
         known_hosts = if c.known_hosts_command {
             Probed::Absent
         } else {
             known_hosts::probe_known_hosts(c, &home, provider)
         };
     }
+    let putty = matches!(
+        program.variant,
+        Variant::Plink | Variant::Putty | Variant::Tortoiseplink
+    )
+    .then(|| {
+        putty::gather(ctx, &host, || {
+            agent::probe_agent(ctx, None, &home, &program.name)
+        })
+    });
     let mut client = client;
     if let (true, Probed::Found(c)) = (unresolved, &mut client) {
         c.other_key_source = true;
@@ -273,6 +287,7 @@ pub(crate) fn gather_for(
         control_dir_missing,
         guard: guard::state(&ctx.env, config),
         failure: None,
+        putty,
     }
 }
 

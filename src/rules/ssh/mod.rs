@@ -169,6 +169,7 @@ mod testing {
             control_dir_missing: None,
             guard: Default::default(),
             failure: None,
+            putty: None,
         });
         f
     }
