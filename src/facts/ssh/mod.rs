@@ -93,6 +93,9 @@ pub(crate) struct ClientConfig {
     /// `ControlPath`, unless `none`.
     #[serde(default)]
     pub control_path: Option<String>,
+    /// `UseKeychain` (Apple's OpenSSH on macOS), when `ssh -G` reports it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_keychain: Option<bool>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
