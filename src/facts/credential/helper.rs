@@ -13,10 +13,12 @@ use std::path::{Path, PathBuf};
 /// path with its spaces backslash-escaped).
 pub(crate) fn is_guard(value: &str) -> bool {
     let words = crate::facts::shell::words(value.trim().trim_start_matches('!'));
+    // The last path component under either separator (Windows' paths are read on every
+    // platform alike), without Windows' `.exe`.
     words
         .first()
-        .and_then(|w| Path::new(w).file_name())
-        .is_some_and(|base| base == "git-credcheck")
+        .map(|w| w.rsplit(['/', '\\']).next().unwrap_or(w))
+        .is_some_and(|base| base == "git-credcheck" || base.eq_ignore_ascii_case("git-credcheck.exe"))
         && words.iter().any(|w| w == "guard")
 }
 
@@ -331,5 +333,7 @@ mod tests {
         assert!(is_guard("!'/opt/my tools/git-credcheck' guard"));
         assert!(!is_guard("store"));
         assert!(!is_guard("/usr/bin/git-credcheck-other guard"));
+        assert!(is_guard(r"!'C:\Users\Jane Doe\.cargo\bin\git-credcheck.exe' guard"));
+        assert!(is_guard(r"C:/Users/me/.cargo/bin/git-credcheck.exe guard"));
     }
 }
