@@ -25,5 +25,15 @@ pub(super) static PROVIDER: Provider = Provider {
     ssh_user: Some("git"),
     ssh_test: Some("ssh -T git@ssh.dev.azure.com"),
     source: "https://learn.microsoft.com/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate",
+    // GCM `src/shared/Microsoft.AzureRepos/UriHelpers.cs` `CreateOrganizationUri`: for
+    // dev.azure.com the organization is the first path component, else the URL's user,
+    // else it throws "Cannot determine the organization name for this 'dev.azure.com'
+    // remote URL. Ensure the `credential.useHttpPath` configuration value is set, or set
+    // the organization name as the user in the remote URL '{org}@dev.azure.com'." It runs
+    // for every `get` (PATs: `GetServiceName`; OAuth: `GetAzureAccessTokenAsync`).
+    // `AzureReposHostProvider.ConfigureAsync` (GCM's installer, Git for Windows' system
+    // config) sets `credential.https://dev.azure.com.useHttpPath true` for that reason.
+    // *.visualstudio.com carries the organization in the host.
+    gcm_org_from_path: &["dev.azure.com"],
     ..Provider::EMPTY
 };

@@ -199,6 +199,10 @@ pub(crate) struct Provider {
     /// (false: ignored, or not known to be checked).
     pub username_checked: bool,
     pub source: &'static str,
+    /// Hosts where Git Credential Manager takes the organization from the first path
+    /// component, so it needs `credential.useHttpPath` (or the organization as the URL's
+    /// user) to answer at all.
+    pub gcm_org_from_path: &'static [&'static str],
 }
 
 impl Provider {
@@ -234,6 +238,7 @@ impl Provider {
         short_lived: &[],
         username_checked: false,
         source: "",
+        gcm_org_from_path: &[],
     };
 
     /// Is `host` one of this provider's hosted services (not a self-hosted instance)?

@@ -18,7 +18,9 @@ pub(crate) fn is_guard(value: &str) -> bool {
     words
         .first()
         .map(|w| w.rsplit(['/', '\\']).next().unwrap_or(w))
-        .is_some_and(|base| base == "git-credcheck" || base.eq_ignore_ascii_case("git-credcheck.exe"))
+        .is_some_and(|base| {
+            base == "git-credcheck" || base.eq_ignore_ascii_case("git-credcheck.exe")
+        })
         && words.iter().any(|w| w == "guard")
 }
 
@@ -333,7 +335,9 @@ mod tests {
         assert!(is_guard("!'/opt/my tools/git-credcheck' guard"));
         assert!(!is_guard("store"));
         assert!(!is_guard("/usr/bin/git-credcheck-other guard"));
-        assert!(is_guard(r"!'C:\Users\Jane Doe\.cargo\bin\git-credcheck.exe' guard"));
+        assert!(is_guard(
+            r"!'C:\Users\Jane Doe\.cargo\bin\git-credcheck.exe' guard"
+        ));
         assert!(is_guard(r"C:/Users/me/.cargo/bin/git-credcheck.exe guard"));
     }
 }

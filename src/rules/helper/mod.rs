@@ -24,6 +24,7 @@ crate::rules::area_rules! {
     credential_source_missing::CREDENTIAL_SOURCE_MISSING,
     guard_not_active::GUARD_NOT_ACTIVE,
     gcm_credential_store_unusable::GCM_CREDENTIAL_STORE_UNUSABLE,
+    gcm_organization_unknown::GCM_ORGANIZATION_UNKNOWN,
     askpass_program_missing::ASKPASS_PROGRAM_MISSING,
 }
 
