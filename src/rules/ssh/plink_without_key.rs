@@ -24,11 +24,12 @@ declare_rule! {
     /// Load the key into Pageant, save it in the PuTTY session named like the host
     /// (Connection → SSH → Auth → Credentials), or add `-i key.ppk` to the command.
     ///
-    /// An error when nothing can supply a key and the login cannot fall back to a
-    /// password: nobody can type one (no terminal, TortoisePlink's `-batch`), or the host
-    /// is a hosted provider that accepts keys only. A warning when anything is unknown: a
-    /// Pageant whose keys cannot be listed (an old one without its named pipe, or an
-    /// agent that did not answer), PuTTY's sessions that could not be read.
+    /// An error when nothing can supply a key and the host is a hosted provider that
+    /// accepts keys only. A warning when anything is unknown: a Pageant whose keys cannot
+    /// be listed (an old one without its named pipe, or an agent that did not answer),
+    /// PuTTY's sessions that could not be read; and for any other server, where plink may
+    /// still log in by GSSAPI/Kerberos (on by default in PuTTY), a typed password, or no
+    /// authentication at all.
     ///
     /// ## When it is silent
     /// - The SSH program is OpenSSH or a "simple" ssh, not plink, putty or TortoisePlink.
@@ -76,9 +77,10 @@ fn plink_without_key(facts: &Facts) -> Vec<Finding> {
         if session_key == Some(true) || agent_keys == Some(true) {
             continue;
         }
-        // TortoisePlink gets `-batch` from git: it never prompts.
-        let no_prompt = !s.can_prompt || s.program.variant == Variant::Tortoiseplink;
-        let certain = session_key == Some(false) && agent_keys == Some(false) && (no_prompt || publickey_only(u));
+        // Certain only where keys are the one way in (a hosted provider): elsewhere plink
+        // may still log in without one, by GSSAPI/Kerberos (on by default in PuTTY), a
+        // password typed at a prompt, or a server that asks for none.
+        let certain = session_key == Some(false) && agent_keys == Some(false) && publickey_only(u);
         let session = s.putty.as_ref().map_or(DEFAULT_SESSION, |p| p.session.as_str());
         let cause = if certain {
             format!(
@@ -160,6 +162,19 @@ mod tests {
         assert_eq!(severities(&PLINK_WITHOUT_KEY, &plink_with(Probed::Absent, Probed::Found(0), false)), vec![Error]);
         // GitHub takes keys only: a terminal to type a password in does not help.
         assert_eq!(severities(&PLINK_WITHOUT_KEY, &plink_with(Probed::Absent, Probed::Absent, true)), vec![Error]);
+    }
+
+    /// A server of one's own may let plink in by Kerberos, a password or no
+    /// authentication: never certain there, so the SSH guard does not stop it.
+    #[test]
+    fn a_warning_for_a_self_hosted_server() {
+        let mut f = ssh_facts("ssh://git@127.0.0.1:2222/a/b.git", vec![], Probed::Absent);
+        let s = ssh_mut(&mut f);
+        s.program.variant = Variant::Tortoiseplink;
+        s.program.name = "tortoiseplink".into();
+        s.config = Probed::Absent;
+        s.putty = Some(Putty { session: "Default Settings".into(), session_key: Probed::Absent, agent: Probed::Absent });
+        assert_eq!(severities(&PLINK_WITHOUT_KEY, &f), vec![Warning]);
     }
 
     #[test]
