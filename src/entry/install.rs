@@ -350,6 +350,30 @@ pub(crate) fn init(force: bool) -> anyhow::Result<()> {
 mod tests {
     use super::*;
 
+    /// Windows (issue 16): the shim that `install` writes runs under Git for Windows'
+    /// POSIX `sh`; a fallback path with blanks and backslashes must reach `[ -x ]` and
+    /// `exec` as one word, backslashes kept. Checked here with the system's `sh`.
+    #[test]
+    #[cfg_attr(windows, ignore = "needs git for Windows (its sh)")]
+    fn the_shim_keeps_a_windows_path_as_one_word() {
+        let path = r"C:\Users\Jane Doe\.cargo\bin\git-credcheck.exe";
+        let me = SelfName {
+            on_path: false,
+            path: Some(PathBuf::from(path)),
+        };
+        let text = shim(&me, None);
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("fallback="))
+            .expect("fallback line");
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{line}\nprintf '%s' \"$fallback\""))
+            .output()
+            .expect("sh");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), path, "{line}");
+    }
+
     #[test]
     fn a_bare_name_is_kept_when_path_finds_it() {
         let dir = tempfile::tempdir().expect("tmp");

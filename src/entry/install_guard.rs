@@ -295,8 +295,16 @@ mod tests {
             guard_helper(&at("/home/Jane Doe/it's \"$x\\/git-credcheck")).expect("v"),
             r#"!'/home/Jane Doe/it'\''s "$x\/git-credcheck' guard"#
         );
+        // Windows: `%USERPROFILE%\.cargo\bin` with a blank in the account name.
+        let win = r"C:\Users\Jane Doe\.cargo\bin\git-credcheck.exe";
+        assert_eq!(
+            guard_helper(&at(win)).expect("v"),
+            r"!'C:\Users\Jane Doe\.cargo\bin\git-credcheck.exe' guard"
+        );
         // What the doctor reads back is the same program.
         for p in [
+            win,
+            "C:/Program Files/git-credcheck/git-credcheck.exe",
             "/a b/git-credcheck",
             "/it's/git-credcheck",
             "/$x\\\"/git-credcheck",

@@ -271,6 +271,7 @@ mod tests {
                 can_prompt: false,
                 guard: state,
                 failure: None,
+                putty: None,
                 control_dir_missing: None,
             };
             f.remotes[0].urls[0].ssh = Some(ssh);

@@ -14,6 +14,8 @@
 //!   `taskkill` is missing;
 //! - the executable bit does not exist: any regular file counts as executable.
 
+pub(crate) mod paths;
+
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]

@@ -43,5 +43,15 @@ pub(super) static PROVIDER: Provider = Provider {
     // and still offers ssh-rsa (fluxcd/flux2#4726, 2024-04-16: "they still advertise the
     // SHA-1 host key"). Its host key lines are not published with a source we hold.
     ssh_host_key_algorithms: &["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"],
+    // GCM `src/shared/Microsoft.AzureRepos/UriHelpers.cs` `CreateOrganizationUri`: for
+    // dev.azure.com the organization is the first path component, else the URL's user,
+    // else it throws "Cannot determine the organization name for this 'dev.azure.com'
+    // remote URL. Ensure the `credential.useHttpPath` configuration value is set, or set
+    // the organization name as the user in the remote URL '{org}@dev.azure.com'." It runs
+    // for every `get` (PATs: `GetServiceName`; OAuth: `GetAzureAccessTokenAsync`).
+    // `AzureReposHostProvider.ConfigureAsync` (GCM's installer, Git for Windows' system
+    // config) sets `credential.https://dev.azure.com.useHttpPath true` for that reason.
+    // *.visualstudio.com carries the organization in the host.
+    gcm_org_from_path: &["dev.azure.com"],
     ..Provider::EMPTY
 };

@@ -27,7 +27,7 @@ pub(crate) mod shape;
 mod table;
 
 use crate::date::Date;
-pub(crate) use helpers::{CliHelper, ShortLived, SshRefusal, TokenScope};
+pub(crate) use helpers::{CliHelper, PlatformHelper, ShortLived, SshRefusal, TokenScope};
 use serde::{Deserialize, Serialize};
 pub(crate) use shape::{SecretKind, Shape};
 #[cfg(test)]
@@ -212,6 +212,10 @@ pub(crate) struct Provider {
     pub ssh_known_hosts: &'static [&'static str],
     /// What the SSH endpoint prints when it refuses a push after authentication.
     pub ssh_refusals: &'static [SshRefusal],
+    /// Hosts where Git Credential Manager takes the organization from the first path
+    /// component, so it needs `credential.useHttpPath` (or the organization as the URL's
+    /// user) to answer at all.
+    pub gcm_org_from_path: &'static [&'static str],
 }
 
 impl Provider {
@@ -252,6 +256,7 @@ impl Provider {
         ssh_host_key_algorithms: &[],
         ssh_known_hosts: &[],
         ssh_refusals: &[],
+        gcm_org_from_path: &[],
     };
 
     /// Is `host` one of this provider's hosted services (not a self-hosted instance)?

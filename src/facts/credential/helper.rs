@@ -6,16 +6,21 @@
 use super::{store, Answer, Askpass, Helper, HelperKind, Program, Request};
 use crate::facts::gitconfig::{Config, Entry};
 use crate::facts::Ctx;
+use crate::platform::paths;
 use std::path::{Path, PathBuf};
 
 /// Whether a helper value runs `git-credcheck guard` (the installer writes the program's
 /// path with its spaces backslash-escaped).
 pub(crate) fn is_guard(value: &str) -> bool {
     let words = crate::facts::shell::words(value.trim().trim_start_matches('!'));
+    // The last path component under either separator (Windows' paths are read on every
+    // platform alike), without Windows' `.exe`.
     words
         .first()
-        .and_then(|w| Path::new(w).file_name())
-        .is_some_and(|base| base == "git-credcheck")
+        .map(|w| w.rsplit(['/', '\\']).next().unwrap_or(w))
+        .is_some_and(|base| {
+            base == "git-credcheck" || base.eq_ignore_ascii_case("git-credcheck.exe")
+        })
         && words.iter().any(|w| w == "guard")
 }
 
@@ -51,7 +56,7 @@ pub(super) fn helper(ctx: &Ctx, entry: &Entry, value: &str, req: &Request) -> He
         } else {
             let words = crate::facts::shell::words(v);
             let first = words.first().cloned().unwrap_or_default();
-            if Path::new(&first).is_absolute() {
+            if paths::is_absolute(&first, paths::OS) {
                 let kind = if is_guard(v) {
                     HelperKind::Guard
                 } else {
@@ -65,7 +70,7 @@ pub(super) fn helper(ctx: &Ctx, entry: &Entry, value: &str, req: &Request) -> He
                 (
                     crate::redact::command(v),
                     kind,
-                    file_program(Path::new(&first)),
+                    file_program(&native(ctx, &first)),
                     words,
                 )
             } else {
@@ -119,14 +124,19 @@ const SHELL_WORDS: &[&str] = &[
 
 fn kind_of(name: &str) -> HelperKind {
     let name = name.strip_prefix("git-credential-").unwrap_or(name);
+    // Git for Windows' programs end in `.exe` (`git-credential-wincred.exe`).
+    let name = match name.len().checked_sub(4) {
+        Some(i) if name.is_char_boundary(i) && name[i..].eq_ignore_ascii_case(".exe") => &name[..i],
+        _ => name,
+    };
     match name {
         "store" => HelperKind::Store,
         "cache" => HelperKind::Cache,
         "libsecret" => HelperKind::Libsecret,
         "osxkeychain" => HelperKind::Osxkeychain,
         "wincred" => HelperKind::Wincred,
-        "manager" | "manager.exe" | "git-credential-manager" => HelperKind::Manager,
-        "manager-core" | "manager-core.exe" => HelperKind::ManagerCore,
+        "manager" | "git-credential-manager" => HelperKind::Manager,
+        "manager-core" => HelperKind::ManagerCore,
         "gnome-keyring" => HelperKind::GnomeKeyring,
         "gh" => HelperKind::Gh,
         "glab" => HelperKind::Glab,
@@ -147,30 +157,48 @@ fn option_value(args: &[String], name: &str) -> Option<String> {
     None
 }
 
+/// The program at `path`; on Windows `<path>.exe` too, as MSYS2's exec finds it.
 fn file_program(path: &Path) -> Program {
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_file() && crate::platform::is_executable(&m) => Program::Found {
-            path: path.to_owned(),
-        },
-        Ok(_) => Program::NotExecutable {
-            path: path.to_owned(),
-        },
-        Err(_) => Program::Missing {
+    let mut found = None;
+    for candidate in paths::exe_candidates(&path.to_string_lossy(), paths::OS) {
+        let candidate = PathBuf::from(candidate);
+        match std::fs::metadata(&candidate) {
+            Ok(m) if m.is_file() && crate::platform::is_executable(&m) => {
+                return Program::Found { path: candidate }
+            }
+            Ok(_) => found = found.or(Some(candidate)),
+            Err(_) => {}
+        }
+    }
+    match found {
+        Some(path) => Program::NotExecutable { path },
+        None => Program::Missing {
             looked_for: path.display().to_string(),
         },
     }
 }
 
-/// Finds `name` on PATH (as git's child sees it) or in git's exec path.
+/// What a path word names on disk for the git of this platform (`~/` expanded; on
+/// Windows an MSYS2 path such as `/c/Users/…` mapped to its drive).
+fn native(ctx: &Ctx, word: &str) -> PathBuf {
+    let p = ctx.expand_home(word);
+    if paths::OS != "windows" || !word.starts_with('/') {
+        return p;
+    }
+    let exec = ctx.exec_path();
+    paths::native(word, paths::OS, paths::git_root(&exec))
+}
+
+/// Finds `name` on PATH (as git's child sees it) or where git adds to it (its exec path;
+/// on Windows Git for Windows' `mingw64/bin` and `usr/bin`); a name with a slash (or, on Windows, a backslash) is a path and not looked up.
 pub(crate) fn find_program(ctx: &Ctx, name: &str) -> Program {
-    if name.contains('/') {
-        return file_program(&ctx.expand_home(name));
+    if paths::names_a_path(name, paths::OS) {
+        return file_program(&native(ctx, name));
     }
     let mut dirs: Vec<PathBuf> = std::env::split_paths(&ctx.env.path).collect();
-    dirs.push(ctx.exec_path());
-    for dir in dirs {
-        let candidate = dir.join(name);
-        match file_program(&candidate) {
+    dirs.extend(paths::git_dirs(&ctx.exec_path(), paths::OS));
+    for dir in dirs.iter().filter(|d| !d.as_os_str().is_empty()) {
+        match file_program(&dir.join(name)) {
             Program::Missing { .. } => continue,
             found => return found,
         }
@@ -245,7 +273,9 @@ mod tests {
             .path()
             .join("mnt/c/Program Files/Git/mingw64/bin/git-credential-manager.exe");
         crate::facts::testing::executable(&exe);
-        let escaped = exe.display().to_string().replace(' ', "\\ ");
+        // As a user writes it for Git for Windows' sh: forward slashes, blanks escaped
+        // (a backslash would be eaten by sh).
+        let escaped = slashed(&exe).replace(' ', "\\ ");
         let ctx = Ctx::for_test(dir.path(), "");
         let config = crate::facts::testing::config(&[("credential.helper", &escaped)]);
         let url = crate::facts::url::parse("https://github.com/a/b.git").expect("url");
@@ -255,6 +285,50 @@ mod tests {
         assert_eq!(https.helpers[0].answer, Answer::Maybe);
     }
 
+    /// Git for Windows' layout: `helper = wincred` finds `git-credential-wincred.exe` in
+    /// the exec path, and `helper = manager` finds `git-credential-manager.exe` in
+    /// `mingw64/bin` beside it; git on Linux and macOS looks for the bare names only.
+    #[test]
+    fn git_for_windows_helpers_are_found_where_it_keeps_them() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path().join("Program Files/Git");
+        let exec = root.join("mingw64/libexec/git-core");
+        crate::facts::testing::executable(&exec.join("git-credential-wincred.exe"));
+        crate::facts::testing::executable(&root.join("mingw64/bin/git-credential-manager.exe"));
+        let mut ctx = Ctx::for_test(dir.path(), "");
+        ctx.exec_path_env = Some(exec.clone());
+        let url = crate::facts::url::parse("https://dev.azure.com/org/p/_git/r").expect("url");
+        for (value, kind) in [
+            ("wincred", HelperKind::Wincred),
+            ("manager", HelperKind::Manager),
+        ] {
+            let config = crate::facts::testing::config(&[("credential.helper", value)]);
+            let https = gather(&ctx, &config, &url).expect("https facts");
+            assert_eq!(https.helpers[0].kind, kind);
+            let found = matches!(https.helpers[0].program, Program::Found { .. });
+            assert_eq!(
+                found,
+                cfg!(windows),
+                "{value}: {:?}",
+                https.helpers[0].program
+            );
+        }
+        // The absolute form GCM documents, as a Windows config spells it.
+        let gcm = format!(
+            "{}/mingw64/bin/git-credential-manager.exe",
+            slashed(&root).replace(' ', "\\ ")
+        );
+        let config = crate::facts::testing::config(&[("credential.helper", &gcm)]);
+        let https = gather(&ctx, &config, &url).expect("https facts");
+        assert_eq!(https.helpers[0].kind, HelperKind::Manager);
+        assert!(matches!(https.helpers[0].program, Program::Found { .. }));
+    }
+
+    /// A path with forward slashes, as config files on Windows spell it.
+    fn slashed(p: &Path) -> String {
+        p.display().to_string().replace('\\', "/")
+    }
+
     #[test]
     fn guard_values() {
         assert!(is_guard("/usr/bin/git-credcheck guard"));
@@ -262,5 +336,9 @@ mod tests {
         assert!(is_guard("!'/opt/my tools/git-credcheck' guard"));
         assert!(!is_guard("store"));
         assert!(!is_guard("/usr/bin/git-credcheck-other guard"));
+        assert!(is_guard(
+            r"!'C:\Users\Jane Doe\.cargo\bin\git-credcheck.exe' guard"
+        ));
+        assert!(is_guard(r"C:/Users/me/.cargo/bin/git-credcheck.exe guard"));
     }
 }

@@ -362,6 +362,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg_attr(windows, ignore = "needs git for Windows (its sh runs the guard)")]
     fn a_guard_that_runs_answers_and_one_that_does_not_is_named() {
         let dir = tempfile::tempdir().expect("tmp");
         let ctx = Ctx::for_test(dir.path(), "/usr/bin:/bin");

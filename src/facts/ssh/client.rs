@@ -90,6 +90,8 @@ pub(crate) fn parse_client_config(text: &str) -> ClientConfig {
                 .extend(v.split_whitespace().map(PathBuf::from)),
             "stricthostkeychecking" => c.strict_host_key_checking = v.to_ascii_lowercase(),
             "batchmode" => c.batch_mode = v == "yes",
+            // Apple's OpenSSH only (macOS): the Keychain holds key passphrases.
+            "usekeychain" => c.use_keychain = Some(v == "yes"),
             "hostkeyalias" => c.host_key_alias = Some(v.into()),
             "pkcs11provider" | "securitykeyprovider" if v != "none" && v != "internal" => {
                 c.other_key_source = true

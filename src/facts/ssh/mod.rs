@@ -19,6 +19,7 @@ pub(crate) mod failure;
 pub(crate) mod guard;
 mod keys;
 mod known_hosts;
+pub(crate) mod putty;
 
 #[cfg(test)]
 pub(crate) use client::parse_client_config;
@@ -101,6 +102,9 @@ pub(crate) struct ClientConfig {
     /// signature algorithms ssh will use with a key; `None` when ssh did not say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pubkey_accepted_algorithms: Option<Vec<String>>,
+    /// `UseKeychain` (Apple's OpenSSH on macOS), when `ssh -G` reports it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_keychain: Option<bool>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,6 +209,10 @@ pub(crate) struct Ssh {
     /// How the connection failed: set only by the SSH guard, after ssh exited 255.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<failure::Failure>,
+    /// PuTTY's saved session and Pageant, when the program is plink (or putty,
+    /// TortoisePlink).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub putty: Option<putty::Putty>,
 }
 
 impl Ssh {
@@ -284,13 +292,22 @@ pub(crate) fn gather_for(
                 keys.push(keys::key_file(&path));
             }
         }
-        agent = agent::probe_agent(ctx, c.identity_agent.as_deref(), &home);
+        agent = agent::probe_agent(ctx, c.identity_agent.as_deref(), &home, &program.name);
         known_hosts = if c.known_hosts_command {
             Probed::Absent
         } else {
             known_hosts::probe_known_hosts(c, &home, provider)
         };
     }
+    let putty = matches!(
+        program.variant,
+        Variant::Plink | Variant::Putty | Variant::Tortoiseplink
+    )
+    .then(|| {
+        putty::gather(ctx, &host, || {
+            agent::probe_agent(ctx, None, &home, &program.name)
+        })
+    });
     let mut client = client;
     if let (true, Probed::Found(c)) = (unresolved, &mut client) {
         c.other_key_source = true;
@@ -309,6 +326,7 @@ pub(crate) fn gather_for(
         control_dir_missing,
         guard: guard::state(&ctx.env, config),
         failure: None,
+        putty,
     }
 }
 
@@ -396,13 +414,17 @@ mod tests {
         crate::facts::testing::executable(&exe);
         let command = format!(
             "{} -i '/keys/a b' -o IdentitiesOnly=yes",
-            exe.display().to_string().replace(' ', "\\ ")
+            // Forward slashes, as a config for Git for Windows' sh spells it.
+            exe.display()
+                .to_string()
+                .replace('\\', "/")
+                .replace(' ', "\\ ")
         );
         let ctx = Ctx::for_test(dir.path(), "");
         let config = crate::facts::testing::config(&[("core.sshcommand", &command)]);
         let p = program(&ctx, &config, guard::connecting(&ctx.env, &config));
         assert_eq!(p.via, "core.sshCommand");
-        assert_eq!(p.name, exe.display().to_string());
+        assert_eq!(p.name, exe.display().to_string().replace('\\', "/"));
         assert!(p.found);
         assert_eq!(p.identity_args, vec![PathBuf::from("/keys/a b")]);
     }

@@ -3,6 +3,7 @@
 use super::askpass_available;
 use crate::facts::credential::{Answer, HelperKind, Program};
 use crate::facts::Facts;
+use crate::provider::PlatformHelper;
 use crate::rules::support::https_urls;
 use crate::rules::{declare_rule, Finding, Location};
 
@@ -103,17 +104,31 @@ fn credential_helper_missing(facts: &Facts) -> Vec<Finding> {
                     "drop the git-credential- prefix",
                     or_words(edit("--replace-all", Some(stripped)), format!("change `{first}` to `{stripped}`")),
                 )
-            } else if matches!(h.kind, HelperKind::Osxkeychain | HelperKind::Wincred)
-                && facts.env.os != "macos"
-                && facts.env.os != "windows"
-            {
+            } else if let Some(ph) = platform_helper(h.kind).filter(|p| !p.works_on(&facts.env.os)) {
                 // `cache` only answers after someone typed the credential once: no fix
                 // where nobody can type.
                 let replacement = if facts.env.can_prompt() { "cache --timeout=3600" } else { "store" };
                 (
-                    format!("`{first}` is the {} helper; this machine runs {}", if h.kind == HelperKind::Osxkeychain { "macOS" } else { "Windows" }, facts.env.os),
+                    format!("`{first}` is the {} helper; this machine runs {}", ph.platform, facts.env.os),
                     "use a helper that exists on this platform",
                     or_words(edit("--replace-all", Some(replacement)), format!("replace `{first}` with `{replacement}`")),
+                )
+            } else if let Some(wsl) = (facts.env.os != "windows")
+                .then(|| crate::platform::paths::wsl_spelling(looked_for.trim_start_matches("git-credential-")))
+                .flatten()
+            {
+                // A Windows path read by the git of another platform (WSL): not absolute
+                // there, so git runs `git credential-C:/…`.
+                (
+                    format!("`{}` is a Windows path; git on {} runs it as `git credential-…`, and WSL reaches that program as `{wsl}`", looked_for.trim_start_matches("git-credential-"), facts.env.os),
+                    "name the program by the path this platform sees",
+                    or_words(edit("--replace-all", Some(&wsl.replace(' ', "\\ "))), format!("change the helper to `{}`", wsl.replace(' ', "\\ "))),
+                )
+            } else if let Some((why, cmds)) = platform_helper(h.kind).and_then(|p| p.install_on(&facts.env.os)) {
+                (
+                    format!("{looked_for} is missing: {why}"),
+                    "install the helper",
+                    cmds.iter().map(|c| (*c).to_owned()).collect(),
                 )
             } else if h.kind == HelperKind::Guard {
                 let scope = h.source.scope.flag();
@@ -153,6 +168,17 @@ fn credential_helper_missing(facts: &Facts) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// The provider table's entry for a helper that only some platforms have.
+fn platform_helper(kind: HelperKind) -> Option<&'static PlatformHelper> {
+    PlatformHelper::find(match kind {
+        HelperKind::Osxkeychain => "osxkeychain",
+        HelperKind::Wincred => "wincred",
+        HelperKind::Manager => "manager",
+        HelperKind::Libsecret => "libsecret",
+        _ => return None,
+    })
 }
 
 /// An extended regular expression (git config's value pattern) that matches exactly this
@@ -286,6 +312,34 @@ mod tests {
                 .push(helper(HelperKind::Custom, program, Answer::Maybe));
         }
         assert!(severities(&CREDENTIAL_HELPER_MISSING, &f).is_empty());
+    }
+
+    /// Each platform's helpers, judged for the platform the tool runs on.
+    #[test]
+    fn platform_helpers_are_judged_for_this_platform() {
+        let missing = |kind, looked_for: &str, os: &str| {
+            let mut f = with_push_url("https://github.com/a/b.git");
+            f.env.os = os.into();
+            let mut h = helper(kind, Program::Missing { looked_for: looked_for.into() }, Answer::No);
+            h.display = looked_for.trim_start_matches("git-credential-").into();
+            https_mut(&mut f).helpers.push(h);
+            diagnose(&CREDENTIAL_HELPER_MISSING, &f)
+        };
+        // osxkeychain from a shared dotfile on Linux: the macOS helper.
+        let d = missing(HelperKind::Osxkeychain, "git-credential-osxkeychain", "linux");
+        assert!(d[0].finding.cause.as_deref().is_some_and(|c| c.starts_with("`osxkeychain` is the macOS helper; this machine runs linux")));
+        // wincred on macOS: the Windows helper.
+        let d = missing(HelperKind::Wincred, "git-credential-wincred", "macos");
+        assert!(d[0].finding.cause.as_deref().is_some_and(|c| c.contains("the Windows helper; this machine runs macos")));
+        // libsecret on Debian: shipped as source, built with make.
+        let d = missing(HelperKind::Libsecret, "/usr/share/doc/git/contrib/credential/libsecret/git-credential-libsecret", "linux");
+        assert!(fix_commands(&d[0]).contains("sudo make -C /usr/share/doc/git/contrib/credential/libsecret"), "{}", fix_commands(&d[0]));
+        // GCM on macOS is not git's: installed with Homebrew.
+        let d = missing(HelperKind::Manager, "git-credential-manager", "macos");
+        assert!(fix_commands(&d[0]).contains("brew install --cask git-credential-manager"));
+        // A Windows path read by git in WSL: named by its /mnt/c path.
+        let d = missing(HelperKind::Manager, "git-credential-C:/Program Files/Git/mingw64/bin/git-credential-manager.exe", "linux");
+        assert!(d[0].finding.cause.as_deref().is_some_and(|c| c.contains("WSL reaches that program as `/mnt/c/Program Files/Git/mingw64/bin/git-credential-manager.exe`")), "{:?}", d[0].finding.cause);
     }
 
     #[test]

@@ -26,6 +26,7 @@ crate::rules::area_rules! {
     credential_source_missing::CREDENTIAL_SOURCE_MISSING,
     guard_not_active::GUARD_NOT_ACTIVE,
     gcm_credential_store_unusable::GCM_CREDENTIAL_STORE_UNUSABLE,
+    gcm_organization_unknown::GCM_ORGANIZATION_UNKNOWN,
     askpass_program_missing::ASKPASS_PROGRAM_MISSING,
     helper_omits_username::HELPER_OMITS_USERNAME,
 }

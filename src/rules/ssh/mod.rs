@@ -174,6 +174,7 @@ mod testing {
             control_dir_missing: None,
             guard: Default::default(),
             failure: None,
+            putty: None,
         });
         f
     }

@@ -32,6 +32,10 @@ declare_rule! {
     /// - The ssh program cannot be found (`ssh-program-missing` says so).
     /// - The program is not OpenSSH (plink, putty, TortoisePlink, a "simple" ssh):
     ///   `ssh -G` is not run for it.
+    /// - On macOS for `UseKeychain` and `AddKeysToAgent`: Apple's ssh knows them, so its
+    ///   `ssh -G` answers. The verdict is always the one of the ssh git runs: Homebrew's
+    ///   OpenSSH has no `UseKeychain` and refuses it, as Linux's does without
+    ///   `IgnoreUnknown UseKeychain`.
     ///
     /// ## References
     /// - [ssh(1): -G](https://man.openbsd.org/ssh#G)

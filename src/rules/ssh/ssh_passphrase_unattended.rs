@@ -34,7 +34,9 @@ declare_rule! {
     ///   OpenSSH.
     /// - In the pre-push hook, for the URL git has just connected to.
     ///
-    /// It is only a warning when the agent holds other keys, which the server may accept.
+    /// It is only a warning when the agent holds other keys, which the server may accept,
+    /// and on macOS unless `ssh -G` reports `usekeychain no`: Apple's ssh takes the
+    /// passphrase from the Keychain (`UseKeychain yes`, `ssh-add --apple-use-keychain`).
     ///
     /// ## References
     /// - [ssh-add(1)](https://man.openbsd.org/ssh-add)
@@ -69,6 +71,10 @@ fn ssh_passphrase_unattended(facts: &Facts) -> Vec<Finding> {
         if locked.len() != usable.len() {
             continue;
         }
+        // macOS: Apple's ssh takes the passphrase from the Keychain with `UseKeychain yes`
+        // (ssh_config(5) on macOS; `ssh-add --apple-use-keychain` stores it there). Unless
+        // `ssh -G` says it is off, the Keychain may hold it: not certain.
+        let keychain = facts.env.os == "macos" && c.use_keychain != Some(false);
         let names: Vec<_> = locked
             .iter()
             .map(|k| k.path.display().to_string())
@@ -76,9 +82,20 @@ fn ssh_passphrase_unattended(facts: &Facts) -> Vec<Finding> {
         out.push(
             Finding::at(u, format!("ssh key {} for {} needs a passphrase and no agent holds it", names.join(", "), u.label()))
                 .location(Location { file: Some(locked[0].path.clone()), line: None, what: "SSH private key".into() })
-                .cause("nobody can type the passphrase here (BatchMode, CI or no terminal), so ssh cannot use the key")
-                .fix("load the key into an agent", vec!["eval \"$(ssh-agent -s)\"".into(), format!("ssh-add '{}'", names[0]), verify(u, s)])
-                .certain_if(agent.is_empty())
+                .cause(if keychain {
+                    "nobody can type the passphrase here (BatchMode, CI or no terminal); ssh can use the key only if the macOS Keychain holds its passphrase (UseKeychain yes)"
+                } else {
+                    "nobody can type the passphrase here (BatchMode, CI or no terminal), so ssh cannot use the key"
+                })
+                .fix(
+                    if keychain { "store the passphrase in the macOS Keychain, or load the key into an agent" } else { "load the key into an agent" },
+                    if keychain {
+                        vec![format!("ssh-add --apple-use-keychain '{}'", names[0]), verify(u, s)]
+                    } else {
+                        vec!["eval \"$(ssh-agent -s)\"".into(), format!("ssh-add '{}'", names[0]), verify(u, s)]
+                    },
+                )
+                .certain_if(agent.is_empty() && !keychain)
                 .rejects_auth(),
         );
     }
@@ -129,6 +146,24 @@ mod tests {
     fn silent_when_the_agent_holds_the_key() {
         let f = ssh_facts(URL, vec![locked("/k")], agent(&["SHA256:/k"]));
         assert!(severities(&SSH_PASSPHRASE_UNATTENDED, &f).is_empty());
+    }
+
+    /// macOS: the Keychain may hold the passphrase (`UseKeychain yes`, or not reported by
+    /// `ssh -G`): a warning; with `UseKeychain no` as certain as elsewhere.
+    #[test]
+    fn the_macos_keychain_makes_it_a_warning() {
+        let mut f = ssh_facts(URL, vec![locked("/Users/me/.ssh/id_ed25519")], Probed::Absent);
+        f.env.os = "macos".into();
+        for (keychain, want) in [(Some(true), Warning), (None, Warning), (Some(false), Error)] {
+            if let Probed::Found(c) = &mut ssh_mut(&mut f).config {
+                c.use_keychain = keychain;
+            }
+            let d = diagnose(&SSH_PASSPHRASE_UNATTENDED, &f);
+            assert_eq!(d[0].severity, want, "{keychain:?}");
+        }
+        // On Linux the Keychain does not exist: an error whatever ssh -G says.
+        f.env.os = "linux".into();
+        assert_eq!(severities(&SSH_PASSPHRASE_UNATTENDED, &f), vec![Error]);
     }
 
     #[test]
