@@ -148,6 +148,7 @@ mod tests {
     /// The one process a settled hint may cost: is a pushed commit on a remote-tracking
     /// branch (it or a descendant)? Several commits in one `for-each-ref --contains`.
     #[test]
+    #[cfg_attr(windows, ignore = "needs git (not in the wine prefix)")]
     fn tracked_finds_a_pushed_commit_under_the_remote_tracking_branches() {
         let dir = tempfile::tempdir().expect("tmp");
         let git = |args: &[&str]| {
