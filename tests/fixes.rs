@@ -672,3 +672,238 @@ fn codecommit_expired_copy_fix_lets_the_helper_sign() {
     );
     assert_eq!(helpers.trim(), AWS_HELPER, "{commands:?}");
 }
+
+/// A repository whose `origin` is `alias:<bare>`, the alias pointing at the loopback sshd
+/// (HostName 127.0.0.1, its port, user root) in the ssh configuration git's ssh reads
+/// (`GIT_SSH_COMMAND=ssh -F <file>`: ssh finds ~/.ssh through the passwd entry).
+struct SshWorld {
+    env: Env,
+    repo: PathBuf,
+    sshd: crate::ssh::Sshd,
+    cfg: PathBuf,
+    known_hosts: PathBuf,
+}
+
+impl SshWorld {
+    /// `None` when a tool is missing and the test is skipped (see `util::require`).
+    /// `authorized`: keys the server takes; `client`: lines for `Host *`.
+    fn new(authorized: &[&Path], known: bool, client: &str) -> Option<SshWorld> {
+        let tools = [
+            "/usr/sbin/sshd",
+            "ssh",
+            "ssh-keygen",
+            "ssh-keyscan",
+            "ssh-agent",
+            "ssh-add",
+        ];
+        if !tools.into_iter().all(crate::util::require)
+            || !crate::util::require_root("sshd needs to accept logins as root")
+        {
+            return None;
+        }
+        let mut env = Env::new();
+        let sshd = crate::ssh::Sshd::start(&env, authorized);
+        let known_hosts = env.path("known_hosts");
+        let line = if known {
+            sshd.known_hosts_line()
+        } else {
+            String::new()
+        };
+        std::fs::write(&known_hosts, line).expect("known_hosts");
+        let body: String = client.lines().map(|l| format!("  {l}\n")).collect();
+        let cfg = env.write(
+            "ssh_config",
+            &format!(
+                "Host alias\n  HostName 127.0.0.1\n  Port {}\n  User root\nHost *\n  BatchMode yes\n  StrictHostKeyChecking yes\n  UserKnownHostsFile {}\n  GlobalKnownHostsFile /dev/null\n{body}",
+                sshd.port,
+                known_hosts.display()
+            ),
+        );
+        env.set("GIT_SSH_COMMAND", &format!("ssh -F {}", cfg.display()));
+        let repo = env.repo("work");
+        let bare = env.bare("remote.git");
+        env.git_ok(
+            &repo,
+            &[
+                "remote",
+                "add",
+                "origin",
+                &format!("alias:{}", bare.display()),
+            ],
+        );
+        Some(SshWorld {
+            env,
+            repo,
+            sshd,
+            cfg,
+            known_hosts,
+        })
+    }
+
+    fn keys(env: &Env) -> PathBuf {
+        let dir = env.path("keys");
+        std::fs::create_dir_all(&dir).expect("keys");
+        dir
+    }
+
+    fn errors(&self) -> Vec<String> {
+        codes(
+            &self.env.credcheck(&self.repo, &["--format", "json"]),
+            "error",
+        )
+    }
+
+    fn gone(&self, code: &str) {
+        let r = self.env.credcheck(&self.repo, &["--format", "json"]);
+        assert!(
+            !r.stdout.contains(&format!("\"{code}\"")),
+            "{code} is still reported:\n{}",
+            r.stdout
+        );
+    }
+
+    fn pushes(&self) {
+        let r = self
+            .env
+            .git(&self.repo, &["push", "--no-verify", "origin", "main"]);
+        assert_eq!(r.code, 0, "the push fails after the fix:\n{}", r.all());
+    }
+
+    /// The fix of `code`, pasted line by line.
+    fn paste(&self, code: &str, vars: &[(&str, &str)]) -> Vec<String> {
+        paste_fix_with(&self.env, &self.repo, code, vars)
+    }
+}
+
+/// An `SSH_ASKPASS` that answers every question with `answer` (a passphrase typed).
+fn ssh_typist(env: &Env, answer: &str) -> Vec<(String, String)> {
+    let p = env.script("ssh-typist", &format!("echo '{answer}'"));
+    vec![
+        ("SSH_ASKPASS".into(), p.display().to_string()),
+        ("SSH_ASKPASS_REQUIRE".into(), "force".into()),
+        ("DISPLAY".into(), ":0".into()),
+    ]
+}
+
+fn pairs(v: &[(String, String)]) -> Vec<(&str, &str)> {
+    v.iter().map(|(k, t)| (k.as_str(), t.as_str())).collect()
+}
+
+/// CC302: no key at all. `ssh-keygen` writes the key ssh tries for the host; once the
+/// server has the public half (as a person adds it to the account), the push works.
+#[test]
+fn ssh_no_identity_fix_creates_the_key_ssh_offers() {
+    let env0 = Env::new();
+    let keys = SshWorld::keys(&env0);
+    let key = keys.join("id_ed25519");
+    let Some(w) = SshWorld::new(&[], true, &format!("IdentityFile {}", key.display())) else {
+        return;
+    };
+    assert!(w.errors().contains(&"CC302".to_owned()), "{:?}", w.errors());
+    let commands = fix_commands(&w.env, &w.repo, "CC302");
+    let vars = ssh_typist(&w.env, "");
+    // Everything but the check, which needs the key on the server first.
+    for c in &commands[..commands.len() - 1] {
+        sh_ok(&w.env, &w.repo, c, &pairs(&vars));
+    }
+    assert!(key.exists(), "the key is not where ssh looks: {commands:?}");
+    let public = std::fs::read_to_string(key.with_extension("pub")).expect("pub");
+    std::fs::write(w.sshd.dir.join("authorized_keys"), public).expect("authorized_keys");
+    sh_ok(&w.env, &w.repo, commands.last().expect("check"), &[]);
+    w.gone("CC302");
+    w.pushes();
+}
+
+/// CC303: a key others can read; `chmod 600`.
+#[test]
+fn ssh_key_refused_fix_makes_the_key_private() {
+    let env0 = Env::new();
+    let key = SshWorld::keys(&env0).join("open");
+    crate::ssh::keygen(&key, "ed25519", "");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    }
+    let Some(w) = SshWorld::new(&[&key], true, &format!("IdentityFile {}", key.display())) else {
+        return;
+    };
+    assert!(w.errors().contains(&"CC303".to_owned()), "{:?}", w.errors());
+    w.paste("CC303", &[]);
+    w.gone("CC303");
+    w.pushes();
+}
+
+/// CC304: a passphrase and no agent. Pasted as one block in one shell (the agent lives
+/// there), the person typing the passphrase when `ssh-add` asks; the push in that shell
+/// works and the doctor there has nothing to say.
+#[test]
+fn ssh_passphrase_fix_loads_the_key_into_an_agent() {
+    let env0 = Env::new();
+    let key = SshWorld::keys(&env0).join("locked");
+    crate::ssh::keygen(&key, "ed25519", "Qz7vW3kLm9XyRt");
+    let Some(w) = SshWorld::new(&[&key], true, &format!("IdentityFile {}", key.display())) else {
+        return;
+    };
+    assert!(w.errors().contains(&"CC304".to_owned()), "{:?}", w.errors());
+    let commands = fix_commands(&w.env, &w.repo, "CC304");
+    let block = format!(
+        "{}\ngit push --no-verify origin main || exit 7\n{} --format json\nssh-agent -k >/dev/null",
+        commands.join("\n"),
+        crate::util::BIN
+    );
+    let vars = ssh_typist(&w.env, "Qz7vW3kLm9XyRt");
+    let r = sh_ok(&w.env, &w.repo, &block, &pairs(&vars));
+    let after = r.stdout[r.stdout.find('{').expect("json")..].to_owned();
+    assert!(!after.contains("\"CC304\""), "{after}");
+}
+
+/// CC305 through an alias with its own HostName and Port: the printed `ssh-keyscan` asks
+/// the real host and port, and writes the name ssh looks up (`[127.0.0.1]:port`) to the
+/// file ssh reads; then the push works.
+#[test]
+fn ssh_host_unknown_fix_scans_the_real_host_and_port() {
+    let env0 = Env::new();
+    let key = SshWorld::keys(&env0).join("id");
+    crate::ssh::keygen(&key, "ed25519", "");
+    let Some(w) = SshWorld::new(&[&key], false, &format!("IdentityFile {}", key.display())) else {
+        return;
+    };
+    assert!(w.errors().contains(&"CC305".to_owned()), "{:?}", w.errors());
+    let commands = w.paste("CC305", &[]);
+    assert!(
+        commands[0].starts_with(&format!("ssh-keyscan -p {} 127.0.0.1 ", w.sshd.port)),
+        "{commands:?}"
+    );
+    let pinned = std::fs::read_to_string(&w.known_hosts).expect("known_hosts");
+    assert!(
+        pinned.contains(&format!("[127.0.0.1]:{}", w.sshd.port)),
+        "{pinned}"
+    );
+    w.gone("CC305");
+    w.pushes();
+}
+
+/// CC307: which key is this account's only the person knows, so the fix names the
+/// change in words (no placeholder path written into the config); its check works.
+#[test]
+fn ssh_many_keys_fix_is_words() {
+    let env0 = Env::new();
+    let dir = SshWorld::keys(&env0);
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    crate::ssh::keygen(&a, "ed25519", "");
+    crate::ssh::keygen(&b, "ed25519", "");
+    let client = format!("IdentityFile {}\nIdentityFile {}", a.display(), b.display());
+    let Some(w) = SshWorld::new(&[&a], true, &client) else {
+        return;
+    };
+    let before = std::fs::read_to_string(&w.cfg).expect("cfg");
+    let commands = w.paste("CC307", &[]);
+    assert!(
+        commands[..commands.len() - 1]
+            .iter()
+            .all(|c| c.starts_with('#')),
+        "{commands:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&w.cfg).expect("cfg"), before);
+    w.pushes();
+}
