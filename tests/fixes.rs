@@ -5,8 +5,10 @@
 //! then the finding must be gone and, where a server is involved, the push must work.
 //! Fixes that cannot be a safe command must say what to change in words only.
 
-use crate::http::{self, Ctx, ATATT, ATBB, ATCTT, BB};
-use crate::util::{codes, json, paste_fix_with, Env, HttpServer, Run};
+use crate::http::{
+    self, Ctx, ATATT, ATBB, ATCTT, BB, GH, GHP, GHP_OTHER, GL, GLDT, GLPAT, GLPAT_OTHER,
+};
+use crate::util::{codes, fix_commands, json, paste_fix_with, sh_ok, Env, HttpServer, Run};
 use std::path::{Path, PathBuf};
 
 struct World {
@@ -21,6 +23,11 @@ impl World {
     fn new(host: &'static str) -> World {
         let env = Env::new();
         let srv = http::server(&env);
+        World::on(env, srv, host)
+    }
+
+    /// A repository whose `origin` is `host` on `srv`.
+    fn on(env: Env, srv: HttpServer, host: &'static str) -> World {
         let repo = env.repo("work");
         let path = srv.repo(&env, "r");
         let w = World {
@@ -340,6 +347,565 @@ fn credential_source_missing_quotes_git() {
         .to_owned();
     let r = w.doctor();
     assert!(r.stdout.contains(&line), "{line}\n{}", r.stdout);
+}
+
+/// The erase-then-new fix of `code`, pasted: `setup` plants what `code` reports at
+/// `severity`; the person types `user` and `secret` where the pasted push asks.
+fn erase_then_new_works(
+    w: &World,
+    code: &str,
+    severity: &str,
+    setup: impl Fn(&Ctx<'_>),
+    user: &str,
+    secret: &str,
+) {
+    setup(&w.ctx());
+    let r = w.doctor();
+    assert!(
+        codes(&r, severity).contains(&code.to_owned()),
+        "{}",
+        r.stdout
+    );
+    let typist = w.typist(user, secret);
+    w.paste(code, &typist);
+    w.gone(code);
+    w.pushes();
+}
+
+/// CC205: a GitLab deploy token cannot push; the fix erases it and the person types an
+/// access token.
+#[test]
+fn gitlab_deploy_token_fix_pushes_with_an_access_token() {
+    let w = World::new(GL);
+    let deploy = |c: &Ctx<'_>| c.store("gitlab+deploy-token-12", GLDT);
+    erase_then_new_works(&w, "CC205", "error", deploy, "alice", GLPAT);
+}
+
+/// CC220: a GitLab feed token is no git login.
+#[test]
+fn token_kind_not_for_git_fix_pushes_with_an_access_token() {
+    let w = World::new(GL);
+    let feed = |c: &Ctx<'_>| c.store("alice", "glft-Zx9Cv7Bn5Mq3Wr1Ty8Ui");
+    erase_then_new_works(&w, "CC220", "error", feed, "alice", GLPAT);
+}
+
+/// CC206: a GitLab token stored for GitHub.
+#[test]
+fn token_for_other_provider_fix_pushes_with_this_providers_token() {
+    let w = World::new(GH);
+    let other = |c: &Ctx<'_>| c.store("alice", GLPAT);
+    erase_then_new_works(&w, "CC206", "error", other, "alice", GHP);
+}
+
+/// CC219: a kept copy of a GitHub installation token (it lives a day).
+#[test]
+fn temporary_credential_fix_removes_the_kept_copy() {
+    let w = World::new(GH);
+    let ghs = |c: &Ctx<'_>| c.store("x-access-token", "ghs_0123456789abcdefghijklmnopqrstuvwxyz");
+    erase_then_new_works(&w, "CC219", "warning", ghs, "alice", GHP);
+}
+
+/// CC216: placeholder text (a variable nothing expanded) in the URL; the fix writes the
+/// URL without it and the person types the real token once.
+#[test]
+fn placeholder_credential_fix_removes_it_from_the_url() {
+    let w = World::new(GH);
+    let placeholder = |c: &Ctx<'_>| {
+        c.git(&["config", "--global", "credential.helper", "store"]);
+        c.git(&[
+            "remote",
+            "set-url",
+            "origin",
+            &c.with_user("x-access-token:$GITHUB_TOKEN"),
+        ]);
+    };
+    erase_then_new_works(&w, "CC216", "error", placeholder, "x-access-token", GHP);
+    let url = w.env.git_ok(&w.repo, &["remote", "get-url", "origin"]);
+    assert!(!url.contains("GITHUB_TOKEN"), "{url}");
+}
+
+/// CC213: a GitLab token the guard's ledger first saw more than 365 days ago. The fix
+/// erases it; the person types the new one (the server takes both).
+#[test]
+fn token_max_age_fix_replaces_the_old_token() {
+    let env = Env::new();
+    let s = |p: &str| (String::new(), p.to_owned());
+    let srv = HttpServer::start(
+        &env,
+        &[(GL, "gitlab", vec![s(GLPAT), s(GLPAT_OTHER)], true)],
+    );
+    env.map_hosts(&[(GL, "gitlab")]);
+    env.home_file(
+        ".config/git-credcheck/config.yaml",
+        &format!("hosts:\n  \"{GL}\": gitlab\nguard:\n  record: true\n"),
+    );
+    let w = World::on(env, srv, GL);
+    let c = w.ctx();
+    c.store("alice", GLPAT);
+    // The guard records the credential git stores after a push, dated today...
+    let input = format!(
+        "protocol=http\nhost={}\nusername=alice\npassword={GLPAT}\n\n",
+        c.hostport()
+    );
+    let r = w
+        .env
+        .credcheck_stdin(&w.repo, &["guard", "store"], input.as_bytes());
+    assert_eq!(r.code, 0, "{}", r.all());
+    // ...and a year and more ago here.
+    let ledger = w
+        .env
+        .home
+        .join(".local/state/git-credcheck/credentials.jsonl");
+    let lines = std::fs::read_to_string(&ledger).expect("ledger");
+    assert!(lines.contains("2026-11-29"), "{lines}");
+    std::fs::write(&ledger, lines.replace("2026-11-29", "2025-11-01")).expect("ledger");
+    assert!(
+        codes(&w.doctor(), "warning").contains(&"CC213".to_owned()),
+        "{}",
+        w.doctor().stdout
+    );
+    w.paste("CC213", &w.typist("alice", GLPAT_OTHER));
+    w.gone("CC213");
+    w.pushes();
+}
+
+/// GitHub CLI stand-in (as in predict.rs): GH_TOKEN, then GITHUB_TOKEN, then its login.
+const GH_STANDIN: &str = r#"[ "$1 $2" = "auth git-credential" ] || exit 1
+cat >/dev/null
+[ "$3" = get ] || exit 0
+tok="${GH_TOKEN:-$GITHUB_TOKEN}"
+[ -n "$tok" ] || tok=$(sed -n 's/^ *oauth_token: *//p' "$HOME/.config/gh/hosts.yml" 2>/dev/null)
+[ -n "$tok" ] && printf 'username=x-access-token\npassword=%s\n' "$tok"
+exit 0"#;
+
+/// CC217: a stale GITHUB_TOKEN shadows the gh login. The pasted `env -u` push works with
+/// gh's login; once the variable is unset where it was set, the finding is gone.
+#[test]
+fn env_token_fix_pushes_with_the_cli_login() {
+    let mut env = Env::new();
+    env.script("bin/gh", GH_STANDIN);
+    let path = format!(
+        "{}:{}",
+        env.path("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    env.set("PATH", &path);
+    let srv = http::server(&env);
+    let mut w = World::on(env, srv, GH);
+    w.ctx().git(&[
+        "config",
+        "--global",
+        "credential.helper",
+        "!gh auth git-credential",
+    ]);
+    w.env.home_file(
+        ".config/gh/hosts.yml",
+        &format!("{GH}:\n    user: alice\n    oauth_token: {GHP}\n"),
+    );
+    w.env.set("GITHUB_TOKEN", GHP_OTHER);
+    assert!(w.doctor().stdout.contains("CC217"), "{}", w.doctor().stdout);
+    assert_ne!(w.push().code, 0, "the stale token was accepted");
+    let commands = w.paste("CC217", &w.typist("-", "-"));
+    assert!(
+        commands[0].starts_with("env -u GITHUB_TOKEN git push"),
+        "{commands:?}"
+    );
+    w.env.extra.retain(|(k, _)| k != "GITHUB_TOKEN");
+    w.gone("CC217");
+    w.pushes();
+}
+
+/// CC211 (workflow scope): no tool can see or change a token's scopes, so the fix is
+/// words, then the push.
+#[test]
+fn workflow_scope_fix_is_words() {
+    let w = World::new(GH);
+    w.ctx().store("alice", GHP);
+    let base = w
+        .env
+        .git_ok(&w.repo, &["rev-parse", "HEAD"])
+        .trim()
+        .to_owned();
+    w.env
+        .git_ok(&w.repo, &["update-ref", "refs/remotes/origin/main", &base]);
+    w.env.write("work/.github/workflows/ci.yml", "on: push\n");
+    w.env.git_ok(&w.repo, &["add", "."]);
+    w.env.git_ok(&w.repo, &["commit", "-qm", "ci"]);
+    let head = w
+        .env
+        .git_ok(&w.repo, &["rev-parse", "HEAD"])
+        .trim()
+        .to_owned();
+    let r = w.env.credcheck_stdin(
+        &w.repo,
+        &[
+            "hook",
+            "pre-push",
+            "origin",
+            &w.ctx().url(),
+            "--format",
+            "json",
+        ],
+        format!("refs/heads/main {head} refs/heads/main {base}\n").as_bytes(),
+    );
+    let report = json(&r);
+    let finding = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["code"] == "CC211")
+        .unwrap_or_else(|| panic!("no CC211: {}", r.stdout))
+        .clone();
+    let commands: Vec<&str> = finding["fix"]["commands"]
+        .as_array()
+        .expect("commands")
+        .iter()
+        .map(|c| c.as_str().expect("str"))
+        .collect();
+    assert!(
+        commands
+            .iter()
+            .all(|c| c.starts_with('#') || *c == "git push"),
+        "{commands:?}"
+    );
+    assert!(commands[0].contains("workflow"), "{commands:?}");
+}
+
+/// CC103: a rewrite that sends the push to another host. The fix removes that rewrite
+/// only: another value of the same key (another prefix rewritten to the same base) stays.
+#[test]
+fn push_url_rewritten_fix_removes_that_rewrite_only() {
+    let w = World::new(BB);
+    let c = w.ctx();
+    c.store("alice", ATATT);
+    let bb = format!("http://{}/", c.hostport());
+    let gh = format!("http://{GH}:{}/", w.srv.ports[GH]);
+    let key = format!("url.{gh}.insteadOf");
+    c.git(&["config", "--global", &key, &bb]);
+    c.git(&["config", "--global", "--add", &key, "gh:"]);
+    assert_ne!(w.push().code, 0, "the rewritten push went through");
+    assert!(w.doctor().stdout.contains("CC103"), "{}", w.doctor().stdout);
+    w.paste("CC103", &w.typist("-", "-"));
+    w.gone("CC103");
+    let left = w
+        .env
+        .git_ok(&w.repo, &["config", "--global", "--get-all", &key]);
+    assert_eq!(left.trim(), "gh:", "the fix removed another rewrite");
+    w.pushes();
+}
+
+const CODECOMMIT: &str = "https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/r";
+const AWS_HELPER: &str = "!aws codecommit credential-helper $@";
+
+/// A repository pushing to CodeCommit (never contacted: the finding gone is the test).
+fn codecommit() -> (Env, PathBuf) {
+    let env = Env::new();
+    let repo = env.repo("work");
+    env.git_ok(&repo, &["remote", "add", "origin", CODECOMMIT]);
+    (env, repo)
+}
+
+fn doctor_codes(env: &Env, repo: &Path) -> Vec<String> {
+    json(&env.credcheck(repo, &["--format", "json"]))["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["code"].as_str().expect("code").to_owned())
+        .collect()
+}
+
+/// CC208 both ways: `store` answering before the CodeCommit helper, and the helper
+/// without UseHttpPath. After the pasted fix, neither is reported.
+#[test]
+fn codecommit_fix_gives_the_helper_its_cascade() {
+    let (env, repo) = codecommit();
+    env.git_ok(&repo, &["config", "--global", "credential.helper", "store"]);
+    env.git_ok(
+        &repo,
+        &[
+            "config",
+            "--global",
+            "--add",
+            "credential.helper",
+            AWS_HELPER,
+        ],
+    );
+    env.home_file(
+        ".git-credentials",
+        "https://AKIAIOSFODNN7EXAMPLE:Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA@git-codecommit.eu-west-1.amazonaws.com\n",
+    );
+    crate::util::paste_fix(&env, &repo, "CC208");
+    assert!(!doctor_codes(&env, &repo).contains(&"CC208".to_owned()));
+
+    let (env, repo) = codecommit();
+    env.git_ok(
+        &repo,
+        &["config", "--global", "credential.helper", AWS_HELPER],
+    );
+    crate::util::paste_fix(&env, &repo, "CC208");
+    assert!(!doctor_codes(&env, &repo).contains(&"CC208".to_owned()));
+}
+
+/// CC219 for a kept CodeCommit password: the fix removes it and gives the signing helper
+/// a cascade of its own, so that no helper keeps a new copy (CC208 stays silent too).
+#[test]
+fn codecommit_expired_copy_fix_lets_the_helper_sign() {
+    let (env, repo) = codecommit();
+    env.git_ok(&repo, &["config", "--global", "credential.helper", "store"]);
+    env.home_file(
+        ".git-credentials",
+        "https://AKIAIOSFODNN7EXAMPLE:20261127T101500Z3f2a4c6e8b0d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a@git-codecommit.eu-west-1.amazonaws.com\n",
+    );
+    // Not the `git push` (CodeCommit is not here): everything before it.
+    let commands = fix_commands(&env, &repo, "CC219");
+    for c in commands.iter().filter(|c| !c.starts_with("git push")) {
+        sh_ok(&env, &repo, c, &[]);
+    }
+    let left = doctor_codes(&env, &repo);
+    assert!(
+        !left.contains(&"CC219".to_owned()) && !left.contains(&"CC208".to_owned()),
+        "{left:?}\n{commands:?}"
+    );
+    let helpers = env.git_ok(
+        &repo,
+        &["config", "--get-urlmatch", "credential.helper", CODECOMMIT],
+    );
+    assert_eq!(helpers.trim(), AWS_HELPER, "{commands:?}");
+}
+
+/// A repository whose `origin` is `alias:<bare>`, the alias pointing at the loopback sshd
+/// (HostName 127.0.0.1, its port, user root) in the ssh configuration git's ssh reads
+/// (`GIT_SSH_COMMAND=ssh -F <file>`: ssh finds ~/.ssh through the passwd entry).
+struct SshWorld {
+    env: Env,
+    repo: PathBuf,
+    sshd: crate::ssh::Sshd,
+    cfg: PathBuf,
+    known_hosts: PathBuf,
+}
+
+impl SshWorld {
+    /// `None` when a tool is missing and the test is skipped (see `util::require`).
+    /// `authorized`: keys the server takes; `client`: lines for `Host *`.
+    fn new(authorized: &[&Path], known: bool, client: &str) -> Option<SshWorld> {
+        let tools = [
+            "/usr/sbin/sshd",
+            "ssh",
+            "ssh-keygen",
+            "ssh-keyscan",
+            "ssh-agent",
+            "ssh-add",
+        ];
+        if !tools.into_iter().all(crate::util::require)
+            || !crate::util::require_root("sshd needs to accept logins as root")
+        {
+            return None;
+        }
+        let mut env = Env::new();
+        let sshd = crate::ssh::Sshd::start(&env, authorized);
+        let known_hosts = env.path("known_hosts");
+        let line = if known {
+            sshd.known_hosts_line()
+        } else {
+            String::new()
+        };
+        std::fs::write(&known_hosts, line).expect("known_hosts");
+        let body: String = client.lines().map(|l| format!("  {l}\n")).collect();
+        let cfg = env.write(
+            "ssh_config",
+            &format!(
+                "Host alias\n  HostName 127.0.0.1\n  Port {}\n  User root\nHost *\n  BatchMode yes\n  StrictHostKeyChecking yes\n  UserKnownHostsFile {}\n  GlobalKnownHostsFile /dev/null\n{body}",
+                sshd.port,
+                known_hosts.display()
+            ),
+        );
+        env.set("GIT_SSH_COMMAND", &format!("ssh -F {}", cfg.display()));
+        let repo = env.repo("work");
+        let bare = env.bare("remote.git");
+        env.git_ok(
+            &repo,
+            &[
+                "remote",
+                "add",
+                "origin",
+                &format!("alias:{}", bare.display()),
+            ],
+        );
+        Some(SshWorld {
+            env,
+            repo,
+            sshd,
+            cfg,
+            known_hosts,
+        })
+    }
+
+    fn keys(env: &Env) -> PathBuf {
+        let dir = env.path("keys");
+        std::fs::create_dir_all(&dir).expect("keys");
+        dir
+    }
+
+    fn errors(&self) -> Vec<String> {
+        codes(
+            &self.env.credcheck(&self.repo, &["--format", "json"]),
+            "error",
+        )
+    }
+
+    fn gone(&self, code: &str) {
+        let r = self.env.credcheck(&self.repo, &["--format", "json"]);
+        assert!(
+            !r.stdout.contains(&format!("\"{code}\"")),
+            "{code} is still reported:\n{}",
+            r.stdout
+        );
+    }
+
+    fn pushes(&self) {
+        let r = self
+            .env
+            .git(&self.repo, &["push", "--no-verify", "origin", "main"]);
+        assert_eq!(r.code, 0, "the push fails after the fix:\n{}", r.all());
+    }
+
+    /// The fix of `code`, pasted line by line.
+    fn paste(&self, code: &str, vars: &[(&str, &str)]) -> Vec<String> {
+        paste_fix_with(&self.env, &self.repo, code, vars)
+    }
+}
+
+/// An `SSH_ASKPASS` that answers every question with `answer` (a passphrase typed).
+fn ssh_typist(env: &Env, answer: &str) -> Vec<(String, String)> {
+    let p = env.script("ssh-typist", &format!("echo '{answer}'"));
+    vec![
+        ("SSH_ASKPASS".into(), p.display().to_string()),
+        ("SSH_ASKPASS_REQUIRE".into(), "force".into()),
+        ("DISPLAY".into(), ":0".into()),
+    ]
+}
+
+fn pairs(v: &[(String, String)]) -> Vec<(&str, &str)> {
+    v.iter().map(|(k, t)| (k.as_str(), t.as_str())).collect()
+}
+
+/// CC302: no key at all. `ssh-keygen` writes the key ssh tries for the host; once the
+/// server has the public half (as a person adds it to the account), the push works.
+#[test]
+fn ssh_no_identity_fix_creates_the_key_ssh_offers() {
+    let env0 = Env::new();
+    let keys = SshWorld::keys(&env0);
+    let key = keys.join("id_ed25519");
+    let Some(w) = SshWorld::new(&[], true, &format!("IdentityFile {}", key.display())) else {
+        return;
+    };
+    assert!(w.errors().contains(&"CC302".to_owned()), "{:?}", w.errors());
+    let commands = fix_commands(&w.env, &w.repo, "CC302");
+    let vars = ssh_typist(&w.env, "");
+    // Everything but the check, which needs the key on the server first.
+    for c in &commands[..commands.len() - 1] {
+        sh_ok(&w.env, &w.repo, c, &pairs(&vars));
+    }
+    assert!(key.exists(), "the key is not where ssh looks: {commands:?}");
+    let public = std::fs::read_to_string(key.with_extension("pub")).expect("pub");
+    std::fs::write(w.sshd.dir.join("authorized_keys"), public).expect("authorized_keys");
+    sh_ok(&w.env, &w.repo, commands.last().expect("check"), &[]);
+    w.gone("CC302");
+    w.pushes();
+}
+
+/// CC303: a key others can read; `chmod 600`.
+#[test]
+fn ssh_key_refused_fix_makes_the_key_private() {
+    let env0 = Env::new();
+    let key = SshWorld::keys(&env0).join("open");
+    crate::ssh::keygen(&key, "ed25519", "");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    }
+    let Some(w) = SshWorld::new(&[&key], true, &format!("IdentityFile {}", key.display())) else {
+        return;
+    };
+    assert!(w.errors().contains(&"CC303".to_owned()), "{:?}", w.errors());
+    w.paste("CC303", &[]);
+    w.gone("CC303");
+    w.pushes();
+}
+
+/// CC304: a passphrase and no agent. Pasted as one block in one shell (the agent lives
+/// there), the person typing the passphrase when `ssh-add` asks; the push in that shell
+/// works and the doctor there has nothing to say.
+#[test]
+fn ssh_passphrase_fix_loads_the_key_into_an_agent() {
+    let env0 = Env::new();
+    let key = SshWorld::keys(&env0).join("locked");
+    crate::ssh::keygen(&key, "ed25519", "Qz7vW3kLm9XyRt");
+    let Some(w) = SshWorld::new(&[&key], true, &format!("IdentityFile {}", key.display())) else {
+        return;
+    };
+    assert!(w.errors().contains(&"CC304".to_owned()), "{:?}", w.errors());
+    let commands = fix_commands(&w.env, &w.repo, "CC304");
+    let block = format!(
+        "{}\ngit push --no-verify origin main || exit 7\n{} --format json\nssh-agent -k >/dev/null",
+        commands.join("\n"),
+        crate::util::BIN
+    );
+    let vars = ssh_typist(&w.env, "Qz7vW3kLm9XyRt");
+    let r = sh_ok(&w.env, &w.repo, &block, &pairs(&vars));
+    let after = r.stdout[r.stdout.find('{').expect("json")..].to_owned();
+    assert!(!after.contains("\"CC304\""), "{after}");
+}
+
+/// CC305 through an alias with its own HostName and Port: the printed `ssh-keyscan` asks
+/// the real host and port, and writes the name ssh looks up (`[127.0.0.1]:port`) to the
+/// file ssh reads; then the push works.
+#[test]
+fn ssh_host_unknown_fix_scans_the_real_host_and_port() {
+    let env0 = Env::new();
+    let key = SshWorld::keys(&env0).join("id");
+    crate::ssh::keygen(&key, "ed25519", "");
+    let Some(w) = SshWorld::new(&[&key], false, &format!("IdentityFile {}", key.display())) else {
+        return;
+    };
+    assert!(w.errors().contains(&"CC305".to_owned()), "{:?}", w.errors());
+    let commands = w.paste("CC305", &[]);
+    assert!(
+        commands[0].starts_with(&format!("ssh-keyscan -p {} 127.0.0.1 ", w.sshd.port)),
+        "{commands:?}"
+    );
+    let pinned = std::fs::read_to_string(&w.known_hosts).expect("known_hosts");
+    assert!(
+        pinned.contains(&format!("[127.0.0.1]:{}", w.sshd.port)),
+        "{pinned}"
+    );
+    w.gone("CC305");
+    w.pushes();
+}
+
+/// CC307: which key is this account's only the person knows, so the fix names the
+/// change in words (no placeholder path written into the config); its check works.
+#[test]
+fn ssh_many_keys_fix_is_words() {
+    let env0 = Env::new();
+    let dir = SshWorld::keys(&env0);
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    crate::ssh::keygen(&a, "ed25519", "");
+    crate::ssh::keygen(&b, "ed25519", "");
+    let client = format!("IdentityFile {}\nIdentityFile {}", a.display(), b.display());
+    let Some(w) = SshWorld::new(&[&a], true, &client) else {
+        return;
+    };
+    let before = std::fs::read_to_string(&w.cfg).expect("cfg");
+    let commands = w.paste("CC307", &[]);
+    assert!(
+        commands[..commands.len() - 1]
+            .iter()
+            .all(|c| c.starts_with('#')),
+        "{commands:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&w.cfg).expect("cfg"), before);
+    w.pushes();
 }
 
 /// CC207 when the helper asked first sits in a file git reads earlier (issue 13: a helper

@@ -100,6 +100,21 @@ pub(crate) fn set_url(u: &PushUrl, new_url: &str) -> String {
     format!("git remote set-url{flag} {} '{new_url}'", u.remote)
 }
 
+/// Steps that give a helper minting a fresh credential per request (the AWS CodeCommit
+/// helper) a cascade of its own for `host`: the empty value resets the helpers read so far
+/// (`store`, a keychain), so none answers first or keeps a copy that expires; the helper
+/// signs per repository, so it needs the path.
+pub(crate) fn signing_cascade(host: &str, helper: &str) -> Vec<String> {
+    vec![
+        format!("git config --global --replace-all credential.https://{host}.helper ''"),
+        format!(
+            "git config --global --add credential.https://{host}.helper {}",
+            sh_quote(helper)
+        ),
+        format!("git config --global credential.https://{host}.UseHttpPath true"),
+    ]
+}
+
 /// `word` quoted for `sh`: one pair of single quotes, each `'` written as `'\''`.
 pub(crate) fn sh_quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', "'\\''"))

@@ -210,6 +210,16 @@ pub fn paste_fix(env: &Env, repo: &Path, code: &str) -> Vec<String> {
 /// [`paste_fix`] with `vars` set for the pasted commands only (a stand-in `GIT_ASKPASS`
 /// typing where a pasted `git push` asks).
 pub fn paste_fix_with(env: &Env, repo: &Path, code: &str, vars: &[(&str, &str)]) -> Vec<String> {
+    let commands = fix_commands(env, repo, code);
+    assert!(!commands.is_empty(), "{code} printed no fix");
+    for c in &commands {
+        sh_ok(env, repo, c, vars);
+    }
+    commands
+}
+
+/// The fix commands the doctor's JSON report prints for `code` (which must be reported).
+pub fn fix_commands(env: &Env, repo: &Path, code: &str) -> Vec<String> {
     let r = env.credcheck(repo, &["--format", "json"]);
     let report = json(&r);
     let finding = report["findings"]
@@ -219,26 +229,28 @@ pub fn paste_fix_with(env: &Env, repo: &Path, code: &str, vars: &[(&str, &str)])
         .find(|f| f["code"] == code)
         .unwrap_or_else(|| panic!("no {code}: {}", r.stdout))
         .clone();
-    let commands = finding["fix"]["commands"].as_array().expect("commands");
-    assert!(!commands.is_empty(), "{code} printed no fix");
-    let commands: Vec<String> = commands
-        .iter()
-        .map(|c| c.as_str().expect("str").to_owned())
-        .collect();
-    for c in &commands {
-        let out = env
-            .cmd("sh", repo)
-            .envs(vars.iter().copied())
-            .args(["-c", c])
-            .output()
-            .expect("sh");
-        assert!(
-            out.status.success(),
-            "`{c}` failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    commands
+    finding["fix"]["commands"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| c.as_str().expect("str").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Runs `line` through `sh` in `repo` as a person pasting it would, with `vars` set; it
+/// must succeed. Returns its output.
+pub fn sh_ok(env: &Env, repo: &Path, line: &str, vars: &[(&str, &str)]) -> Run {
+    let out: Run = env
+        .cmd("sh", repo)
+        .envs(vars.iter().copied())
+        .args(["-c", line])
+        .output()
+        .expect("sh")
+        .into();
+    assert_eq!(out.code, 0, "`{line}` failed: {}", out.all());
+    out
 }
 
 /// Codes of findings at `severity` in a JSON report.

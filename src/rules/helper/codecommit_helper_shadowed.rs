@@ -24,7 +24,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// ```sh
-    /// git config --global credential.https://git-codecommit.eu-west-1.amazonaws.com.helper ''
+    /// git config --global --replace-all credential.https://git-codecommit.eu-west-1.amazonaws.com.helper ''
     /// git config --global --add credential.https://git-codecommit.eu-west-1.amazonaws.com.helper '!aws codecommit credential-helper $@'
     /// git config --global credential.https://git-codecommit.eu-west-1.amazonaws.com.UseHttpPath true
     /// ```
@@ -60,14 +60,7 @@ fn codecommit_helper_shadowed(facts: &Facts) -> Vec<Finding> {
             .provider
             .and_then(|p| p.info().signing_helper)
             .unwrap_or(&https.helpers[pos].display);
-        let fix = vec![
-            format!("git config --global credential.https://{host}.helper ''"),
-            format!(
-                "git config --global --add credential.https://{host}.helper {}",
-                advice::sh_quote(helper)
-            ),
-            format!("git config --global credential.https://{host}.UseHttpPath true"),
-        ];
+        let fix = advice::signing_cascade(host, helper);
         if let Some(before) = https.helpers[..pos]
             .iter()
             .find(|h| h.kind.persistent() && h.answer != Answer::No)

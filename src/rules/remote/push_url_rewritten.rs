@@ -1,4 +1,6 @@
+use crate::facts::url::Rewrite;
 use crate::facts::Facts;
+use crate::rules::advice::sh_quote;
 use crate::rules::{declare_rule, Finding, Location};
 
 declare_rule! {
@@ -18,9 +20,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Keep it if intended; otherwise remove the rewrite:
+    /// Keep it if intended; otherwise remove that one value of the key, in the file that
+    /// holds it (other prefixes rewritten to the same base stay):
     /// ```sh
-    /// git config --global --unset url.https://github.com/.insteadOf
+    /// git config --file ~/.gitconfig --unset-all 'url.https://github.com/.insteadof' '^git@github\.com:$'
     /// ```
     ///
     /// ## When it is silent
@@ -59,14 +62,50 @@ fn push_url_rewritten(facts: &Facts) -> Vec<Finding> {
             ))
             .fix(
                 "remove the rewrite if it is not intended",
-                vec![format!(
-                    "git config {} --unset-all '{key}'",
-                    r.source.scope.flag()
-                )],
+                unset_rewrite(r, &u.url.display),
             ),
         );
     }
     out
+}
+
+/// The command that removes this one rewrite: its value only (another prefix rewritten
+/// to the same base is another value of the same key), in the file that holds it.
+/// The value is what `from` and the rewritten URL do not share; a key or value we cannot
+/// print exactly (a redacted secret, `git -c`) is named in words.
+fn unset_rewrite(r: &Rewrite, rewritten: &str) -> Vec<String> {
+    let key = &r.source.key;
+    let words = vec![format!(
+        "# remove this {} line from {}",
+        r.kind,
+        Location::from(&r.source).describe()
+    )];
+    let base = key
+        .strip_prefix("url.")
+        .and_then(|k| k.rsplit_once('.'))
+        .map(|(base, _)| base);
+    let prefix = base
+        .and_then(|b| rewritten.strip_prefix(b))
+        .and_then(|rest| r.from.strip_suffix(rest));
+    let (Some(prefix), Some(file)) = (prefix, &r.source.file) else {
+        return words;
+    };
+    if prefix.is_empty() || key.contains("***") || prefix.contains("***") {
+        return words;
+    }
+    let pattern: String = prefix
+        .chars()
+        .flat_map(|c| {
+            let special = ".[]()*+?^$|{}\\".contains(c);
+            special.then_some('\\').into_iter().chain([c])
+        })
+        .collect();
+    vec![format!(
+        "git config --file {} --unset-all {} {}",
+        sh_quote(&file.display().to_string()),
+        sh_quote(key),
+        sh_quote(&format!("^{pattern}$"))
+    )]
 }
 
 #[cfg(test)]
@@ -103,8 +142,18 @@ mod tests {
         );
         assert_eq!(
             fix_commands(&d[0]),
-            "git config --global --unset-all 'url.https://github.com/.insteadof'"
+            "git config --file '/home/u/.gitconfig' --unset-all 'url.https://github.com/.insteadof' '^git@github\\.com:$'"
         );
+    }
+
+    #[test]
+    fn a_rewrite_from_git_c_is_named_in_words() {
+        let mut f = rewritten_from("git@github.com:a/b.git");
+        if let Some(r) = &mut f.remotes[0].urls[0].rewrite {
+            r.source.file = None;
+        }
+        let d = diagnose(&PUSH_URL_REWRITTEN, &f);
+        assert!(fix_commands(&d[0]).starts_with("# remove this insteadOf line from git -c"), "{}", fix_commands(&d[0]));
     }
 
     #[test]

@@ -46,19 +46,44 @@ fn connect_host(s: &Ssh) -> &str {
 }
 
 /// The command that proves the fix worked: the provider's `ssh -T`, else one built from
-/// the facts.
+/// the facts for the host as the URL names it (ssh resolves an alias's HostName and Port
+/// itself, as for the push), with the `-F`, `-o`, `-i` and `-p` options of the ssh command git runs (a
+/// bare `ssh -T` would read another configuration than the push does).
 fn verify(u: &PushUrl, s: &Ssh) -> String {
-    u.provider
+    let test = u
+        .provider
         .and_then(|p| p.info().ssh_test)
         .map(str::to_owned)
         .unwrap_or_else(|| {
             format!(
                 "ssh -T {}@{}{}",
                 s.effective_user().unwrap_or("git"),
-                connect_host(s),
+                s.host,
                 s.port.map(|p| format!(" -p {p}")).unwrap_or_default()
             )
+        });
+    if s.program.options.is_empty() {
+        return test;
+    }
+    let options: Vec<String> = s
+        .program
+        .options
+        .iter()
+        .map(|o| {
+            let plain = o
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+            if plain {
+                o.clone()
+            } else {
+                crate::rules::advice::sh_quote(o)
+            }
         })
+        .collect();
+    match test.strip_prefix("ssh ") {
+        Some(rest) => format!("ssh {} {rest}", options.join(" ")),
+        None => test,
+    }
 }
 
 /// The agent's identities; empty when no agent runs, `None` when the probe failed (a

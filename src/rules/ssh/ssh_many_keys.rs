@@ -72,7 +72,12 @@ fn ssh_many_keys(facts: &Facts) -> Vec<Finding> {
                 .cause("the server may accept another account's key first, or stop after MaxAuthTries")
                 .fix(
                     "pin the key for this host",
-                    vec![format!("printf 'Host {}\\n  IdentityFile <your key>\\n  IdentitiesOnly yes\\n' >> ~/.ssh/config", c.hostname), verify(u, s)],
+                    vec![
+                        // Which key is this account's only the person knows: words, not a
+                        // command that would write a placeholder path into the config.
+                        format!("# in {}, above any `Host *` block: `Host {}` with `IdentityFile` <this account's key> and `IdentitiesOnly yes`", super::support::config_file(s), s.host),
+                        verify(u, s),
+                    ],
                 ),
         );
     }

@@ -1,6 +1,7 @@
 use super::{agent_identities, publickey_only, ssh_urls, verify};
-use crate::facts::ssh::Probed;
+use crate::facts::ssh::{KeyFile, Probed};
 use crate::facts::Facts;
+use crate::rules::advice::sh_quote;
 use crate::rules::{declare_rule, Finding};
 
 declare_rule! {
@@ -23,6 +24,8 @@ declare_rule! {
     /// cat ~/.ssh/id_ed25519.pub   # add it to your account's SSH keys
     /// ssh -T git@bitbucket.org
     /// ```
+    /// The key file is one ssh already tries for the host (its `IdentityFile`, an
+    /// ed25519 name first), so the new key is offered without more configuration.
     ///
     /// ## When it is silent
     /// - One of the key files exists, even one ssh will refuse (`ssh-key-refused` names it).
@@ -73,17 +76,35 @@ fn ssh_no_identity(facts: &Facts) -> Vec<Finding> {
             .cause("the server will answer `Permission denied (publickey)`")
             .fix(
                 "create a key, add its public half to your account, and verify",
-                vec![
-                    "ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519".into(),
-                    "cat ~/.ssh/id_ed25519.pub   # add it to your account's SSH keys".into(),
-                    verify(u, s),
-                ],
+                {
+                    let file = new_key_file(&s.keys);
+                    vec![
+                        format!("ssh-keygen -t ed25519 -f {file}"),
+                        format!("cat {file}.pub   # add it to your account's SSH keys"),
+                        verify(u, s),
+                    ]
+                },
             )
             .certain_if(publickey_only(u) || !s.can_prompt)
             .rejects_auth(),
         );
     }
     out
+}
+
+/// Where the new key goes: a file ssh will try for this host (an ed25519 name first), so
+/// that it is offered without more configuration; `~/.ssh/id_ed25519` when ssh named none.
+fn new_key_file(keys: &[KeyFile]) -> String {
+    let name = |k: &&KeyFile| {
+        k.path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().ends_with("ed25519"))
+    };
+    keys.iter()
+        .find(name)
+        .or(keys.first())
+        .map(|k| sh_quote(&k.path.display().to_string()))
+        .unwrap_or_else(|| "~/.ssh/id_ed25519".into())
 }
 
 #[cfg(test)]

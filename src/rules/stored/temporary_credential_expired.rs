@@ -28,10 +28,14 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Remove the kept copy and let the helper that mints one answer:
+    /// Remove the kept copy and let the helper that mints one answer, in a cascade of its
+    /// own (so that no helper before it keeps a new copy):
     /// ```sh
     /// sed -i '1d' ~/.git-credentials
-    /// git config --global credential.https://git-codecommit.eu-west-1.amazonaws.com.helper '!aws codecommit credential-helper $@'
+    /// git config --global --replace-all credential.https://git-codecommit.eu-west-1.amazonaws.com.helper ''
+    /// git config --global --add credential.https://git-codecommit.eu-west-1.amazonaws.com.helper '!aws codecommit credential-helper $@'
+    /// git config --global credential.https://git-codecommit.eu-west-1.amazonaws.com.UseHttpPath true
+    /// git push
     /// ```
     /// Error when its date has passed for sure; a warning when it was minted yesterday, or
     /// when a short-lived kind is kept in a file without a date to tell.
@@ -88,13 +92,11 @@ fn temporary_credential_expired(facts: &Facts) -> Vec<Finding> {
             let mut fix = erase_then_new(u, https, &c);
             let host = &https.request.host;
             if let Some(signing) = u.provider.and_then(|p| p.info().signing_helper) {
-                fix.insert(
-                    fix.len().saturating_sub(1),
-                    format!(
-                        "git config --global credential.https://{host}.helper {}",
-                        advice::sh_quote(signing)
-                    ),
-                );
+                // No token to create or type: the helper signs one for each push, and no
+                // helper before it may keep (and later offer) an expired copy.
+                fix.truncate(fix.len() - advice::new_token(u, host).len());
+                fix.extend(advice::signing_cascade(host, signing));
+                fix.push("git push".into());
             } else if let Some(l) = life {
                 fix.push(format!("# let {} supply a fresh one each time instead of keeping a copy", l.minted_by));
             }
@@ -189,6 +191,10 @@ mod tests {
         let d = diagnose(&TEMPORARY_CREDENTIAL_EXPIRED, &f);
         assert!(d[0].finding.message.ends_with("minted on 2026-11-27 and valid for at most 15 minutes"), "{}", d[0].finding.message);
         assert!(fix_commands(&d[0]).contains("'!aws codecommit credential-helper $@'"), "{}", fix_commands(&d[0]));
+        // Its own cascade, and nothing to type: the helper signs for each push.
+        let fix = fix_commands(&d[0]);
+        assert!(fix.contains("--replace-all credential.https://git-codecommit.eu-west-1.amazonaws.com.helper ''") && fix.contains("UseHttpPath true"), "{fix}");
+        assert!(!fix.contains("create a token") && fix.ends_with("\ngit push"), "{fix}");
         // Yesterday: very likely, not certain at day granularity.
         let f = with_store(CODECOMMIT, Some("AKIAIOSFODNN7EXAMPLE"), &format!("20261128T235900Z{SIG}"));
         assert_eq!(severities(&TEMPORARY_CREDENTIAL_EXPIRED, &f), vec![Warning]);
