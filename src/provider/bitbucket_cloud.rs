@@ -100,5 +100,10 @@ pub(super) static PROVIDER: Provider = Provider {
     // users quote it ("conq: repository access denied. access via a deployment key is
     // read-only.").
     ssh_refusals: &[SshRefusal { id: "read-only-key", text: &["access via a deployment key is read-only"], why: "the key is an access (deployment) key, which Bitbucket Cloud allows to read only", fix: "push with a key added to your Bitbucket account (Personal settings → SSH keys), not to the repository's Access keys" }],
+    // GCM `src/shared/Atlassian.Bitbucket/BitbucketHostProvider.cs`: OAuth is the default
+    // sign-in for bitbucket.org (`BitbucketAuthenticationMethods.All`, OAuth offered
+    // first) and the credential it stores is the user name with the OAuth access token,
+    // a string Atlassian publishes no shape for.
+    gcm_oauth_shapeless: true,
     ..Provider::EMPTY
 };

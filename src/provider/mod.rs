@@ -216,6 +216,10 @@ pub(crate) struct Provider {
     /// component, so it needs `credential.useHttpPath` (or the organization as the URL's
     /// user) to answer at all.
     pub gcm_org_from_path: &'static [&'static str],
+    /// Git Credential Manager signs in to this provider with OAuth by default and stores
+    /// an access token of no published shape: from GCM, a secret of no known shape is not
+    /// an account password.
+    pub gcm_oauth_shapeless: bool,
 }
 
 impl Provider {
@@ -257,6 +261,7 @@ impl Provider {
         ssh_known_hosts: &[],
         ssh_refusals: &[],
         gcm_org_from_path: &[],
+        gcm_oauth_shapeless: false,
     };
 
     /// Is `host` one of this provider's hosted services (not a self-hosted instance)?

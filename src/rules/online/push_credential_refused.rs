@@ -5,6 +5,7 @@ use crate::facts::online::{Meaning, Outcome, Probe};
 use crate::facts::ssh::Probed;
 use crate::facts::{Facts, PushUrl};
 use crate::provider::Provider;
+use crate::rules::support::refusal_from_cascade;
 use crate::rules::{advice, declare_rule, Confirmed, Finding, Location};
 
 declare_rule! {
@@ -74,7 +75,7 @@ fn http(facts: &Facts, u: &PushUrl, p: &Probe, status: u16) -> Finding {
             )
             .cause(format!(
                 "{}; the probe swallowed git's `erase`, so the credential is still stored as before",
-                why(facts, info, p.meaning, &s)
+                why(facts, u, info, p.meaning, &s)
             ))
             .fix(
                 "forget the refused credential, then push again with a valid token",
@@ -119,9 +120,19 @@ fn http(facts: &Facts, u: &PushUrl, p: &Probe, status: u16) -> Finding {
 }
 
 /// Why the provider refused it: the server's words, the provider's table, then the usual causes.
-fn why(facts: &Facts, info: Option<&Provider>, meaning: Option<Meaning>, s: &Sent<'_>) -> String {
+fn why(
+    facts: &Facts,
+    u: &PushUrl,
+    info: Option<&Provider>,
+    meaning: Option<Meaning>,
+    s: &Sent<'_>,
+) -> String {
     if let (Some(p), Some(secret)) = (info, s.secret) {
-        if let Some((why, _)) = p.refusal(facts.today, s.username, secret) {
+        let refusal = match &u.https {
+            Some(https) => refusal_from_cascade(p, facts.today, s.username, secret, https),
+            None => p.refusal(facts.today, s.username, secret),
+        };
+        if let Some((why, _)) = refusal {
             return why;
         }
         if let Some(issuer) = secret.provider.filter(|i| i.family() != p.family) {

@@ -1,9 +1,9 @@
 //! CC214 `credential-rejected`.
 
-use crate::facts::credential::HelperKind;
+use crate::facts::credential::{HelperKind, Https};
 use crate::facts::{Facts, Rejected};
 use crate::provider::{Provider, Shape};
-use crate::rules::support::{https_urls, is_email};
+use crate::rules::support::{https_urls, is_email, refusal_from_cascade};
 use crate::rules::{advice, declare_rule, Finding};
 
 declare_rule! {
@@ -34,6 +34,9 @@ declare_rule! {
     /// - Everywhere but the guard's `erase`: the doctor and the hook never see a refused
     ///   credential, so the rule has nothing to read.
     /// - For a request that is not HTTP(S).
+    /// - About passwords, when Git Credential Manager is in the cascade for a provider
+    ///   whose GCM sign-in stores OAuth tokens of no published shape (Bitbucket Cloud): a
+    ///   secret of no known shape may be such a token, and the usual causes are given.
     ///
     /// ## References
     /// - [gitcredentials(7)](https://git-scm.com/docs/gitcredentials)
@@ -83,7 +86,7 @@ fn credential_rejected(facts: &Facts) -> Vec<Finding> {
                 u,
                 format!("{}: {server} rejected the {what}{who}", u.label()),
             )
-            .cause(cause(facts, info, rejected))
+            .cause(cause(facts, info, rejected, https))
             .fix(
                 "forget the rejected credential, then push again with a valid one",
                 fix,
@@ -94,7 +97,7 @@ fn credential_rejected(facts: &Facts) -> Vec<Finding> {
 }
 
 /// Why the provider refused it, as far as its shape and the provider's table tell.
-fn cause(facts: &Facts, info: Option<&Provider>, r: &Rejected) -> String {
+fn cause(facts: &Facts, info: Option<&Provider>, r: &Rejected, https: &Https) -> String {
     let Some(p) = info else {
         return "it may be mistyped, expired or revoked, or lack write access".into();
     };
@@ -104,7 +107,9 @@ fn cause(facts: &Facts, info: Option<&Provider>, r: &Rejected) -> String {
         }
     }
     if let Some(s) = &r.secret {
-        if let Some((why, _)) = p.refusal(facts.today, r.username.as_deref(), s) {
+        if let Some((why, _)) =
+            refusal_from_cascade(p, facts.today, r.username.as_deref(), s, https)
+        {
             return why;
         }
         if let Some(issuer) = s.provider.filter(|i| i.family() != p.family) {
@@ -184,6 +189,25 @@ mod tests {
             cause.contains("expired or revoked") && cause.contains("write:repository"),
             "{cause}"
         );
+    }
+
+    /// Git Credential Manager signs in to Bitbucket with OAuth and stores a token of no
+    /// published shape: from a cascade with GCM it is not called an account password.
+    #[test]
+    fn a_shapeless_secret_from_gcm_is_not_called_a_password() {
+        use crate::facts::credential::{Answer, Program};
+        let oauth = "Zq3kV9wLr2bXy7nT0pQm4sJd8fHc1gAe5uKo6iWz-Yx_B";
+        let mut f = with_store("https://bitbucket.org/a/b.git", Some("alice"), ATATT);
+        rejected(&mut f, Some("alice"), oauth);
+        let cause = |f: &Facts| diagnose(&CREDENTIAL_REJECTED, f)[0].finding.cause.clone().unwrap_or_default();
+        assert!(cause(&f).contains("account passwords"), "{}", cause(&f));
+        https_mut(&mut f).helpers.push(helper(
+            HelperKind::Manager,
+            Program::Found { path: "/x".into() },
+            Answer::Maybe,
+        ));
+        let with_gcm = cause(&f);
+        assert!(!with_gcm.contains("account passwords") && with_gcm.contains("expired or revoked"), "{with_gcm}");
     }
 
     #[test]

@@ -28,6 +28,29 @@ pub(crate) fn is_email(s: &str) -> bool {
         .is_some_and(|(a, b)| !a.is_empty() && b.contains('.'))
 }
 
+/// Why `provider` refuses `secret` outright (its table's retired kinds and password
+/// cutoff), for a credential a helper cascade answered with: when Git Credential Manager
+/// is in that cascade and the provider's GCM sign-in stores tokens of no published shape
+/// (`gcm_oauth_shapeless`), a secret of no known shape may be such a token, so it is not
+/// called an account password.
+pub(crate) fn refusal_from_cascade(
+    provider: &crate::provider::Provider,
+    today: crate::date::Date,
+    username: Option<&str>,
+    secret: &crate::secret::Shape,
+    https: &crate::facts::credential::Https,
+) -> Option<(String, bool)> {
+    use crate::facts::credential::HelperKind::{Manager, ManagerCore};
+    let gcm = https
+        .helpers
+        .iter()
+        .any(|h| matches!(h.kind, Manager | ManagerCore));
+    if gcm && provider.gcm_oauth_shapeless && secret.kind == crate::secret::SecretKind::Password {
+        return None;
+    }
+    provider.refusal(today, username, secret)
+}
+
 /// Secrets of known shapes for rule tests. Made-up values: none was ever a real token.
 #[cfg(test)]
 pub(crate) mod samples {
