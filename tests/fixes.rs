@@ -688,6 +688,19 @@ impl SshWorld {
     /// `None` when a tool is missing and the test is skipped (see `util::require`).
     /// `authorized`: keys the server takes; `client`: lines for `Host *`.
     fn new(authorized: &[&Path], known: bool, client: &str) -> Option<SshWorld> {
+        SshWorld::custom(authorized, known, "", client, "ed25519")
+    }
+
+    /// As [`SshWorld::new`], with `head` at the very top of the ssh configuration (before
+    /// the alias's block: what ssh reads first) and an sshd whose only host key is of
+    /// `host_key` type.
+    fn custom(
+        authorized: &[&Path],
+        known: bool,
+        head: &str,
+        client: &str,
+        host_key: &str,
+    ) -> Option<SshWorld> {
         let tools = [
             "/usr/sbin/sshd",
             "ssh",
@@ -702,7 +715,7 @@ impl SshWorld {
             return None;
         }
         let mut env = Env::new();
-        let sshd = crate::ssh::Sshd::start(&env, authorized);
+        let sshd = crate::ssh::Sshd::start_custom(&env, authorized, "ERROR", host_key, "");
         let known_hosts = env.path("known_hosts");
         let line = if known {
             sshd.known_hosts_line()
@@ -714,7 +727,7 @@ impl SshWorld {
         let cfg = env.write(
             "ssh_config",
             &format!(
-                "Host alias\n  HostName 127.0.0.1\n  Port {}\n  User root\nHost *\n  BatchMode yes\n  StrictHostKeyChecking yes\n  UserKnownHostsFile {}\n  GlobalKnownHostsFile /dev/null\n{body}",
+                "{head}Host alias\n  HostName 127.0.0.1\n  Port {}\n  User root\nHost *\n  BatchMode yes\n  StrictHostKeyChecking yes\n  UserKnownHostsFile {}\n  GlobalKnownHostsFile /dev/null\n{body}",
                 sshd.port,
                 known_hosts.display()
             ),
@@ -954,4 +967,68 @@ fn replaced_helper_fix_empties_the_list_in_the_later_file() {
         .env
         .git_ok(&w.repo, &["config", "--get-all", "credential.helper"]);
     assert!(helpers.trim_end().ends_with(&helper(&new)), "{helpers}");
+}
+
+/// Pastes every line of `commands` but the last (a check that connects to a provider's
+/// real host, which this machine cannot reach).
+fn paste_but_the_last(w: &SshWorld, commands: &[String]) {
+    for c in &commands[..commands.len() - 1] {
+        sh_ok(&w.env, &w.repo, c, &[]);
+    }
+}
+
+/// Makes the ssh configuration a symlink to a file elsewhere (as dotfile managers do);
+/// returns the real file.
+fn symlinked_config(w: &SshWorld) -> PathBuf {
+    let real = w.env.path("dotfiles-ssh-config");
+    std::fs::rename(&w.cfg, &real).expect("mv");
+    std::os::unix::fs::symlink(&real, &w.cfg).expect("symlink");
+    real
+}
+
+/// CC313 (the Host block shared with CC312): the user's configuration opens with a
+/// `Host *` that sets `HostKeyAlgorithms ssh-ed25519`; ssh keeps the first value it
+/// reads, so the printed block goes at the top of the `-F` file (a symlink, written
+/// through). Pasted: `ssh -G` shows the new value, the finding is gone, the push works
+/// against an sshd whose only host key is RSA.
+#[test]
+fn host_key_algorithm_fix_goes_before_an_earlier_host_star() {
+    let env0 = Env::new();
+    let key = SshWorld::keys(&env0).join("id");
+    crate::ssh::keygen(&key, "ed25519", "");
+    let head = "Host *\n  HostKeyAlgorithms ssh-ed25519\n";
+    let client = format!("IdentityFile {}", key.display());
+    let Some(w) = SshWorld::custom(&[&key], true, head, &client, "rsa") else {
+        return;
+    };
+    w.env.map_hosts(&[("alias", "azure-devops")]);
+    assert!(w.errors().contains(&"CC313".to_owned()), "{:?}", w.errors());
+    let r = w
+        .env
+        .git(&w.repo, &["push", "--no-verify", "origin", "main"]);
+    assert_ne!(r.code, 0, "the push worked before the fix: {}", r.all());
+    let real = symlinked_config(&w);
+    let commands = fix_commands(&w.env, &w.repo, "CC313");
+    paste_but_the_last(&w, &commands);
+    assert!(
+        std::fs::symlink_metadata(&w.cfg)
+            .expect("cfg")
+            .file_type()
+            .is_symlink(),
+        "the fix replaced the symlink: {commands:?}"
+    );
+    let written = std::fs::read_to_string(&real).expect("cfg");
+    assert!(written.starts_with("Host alias\n"), "{written}");
+    assert!(
+        written.ends_with(head) || written.contains(head),
+        "{written}"
+    );
+    let check = commands
+        .iter()
+        .find(|c| c.contains(" -G "))
+        .unwrap_or_else(|| panic!("no ssh -G check: {commands:?}"));
+    let shown = sh_ok(&w.env, &w.repo, check, &[]).stdout;
+    assert!(shown.contains("rsa-sha2-512"), "{shown}");
+    w.gone("CC313");
+    w.pushes();
 }

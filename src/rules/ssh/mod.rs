@@ -62,11 +62,19 @@ fn verify(u: &PushUrl, s: &Ssh) -> String {
                 s.port.map(|p| format!(" -p {p}")).unwrap_or_default()
             )
         });
-    if s.program.options.is_empty() {
+    let options = command_options(s);
+    if options.is_empty() {
         return test;
     }
-    let options: Vec<String> = s
-        .program
+    match test.strip_prefix("ssh ") {
+        Some(rest) => format!("ssh {options} {rest}"),
+        None => test,
+    }
+}
+
+/// The options of the user's ssh command (`-F file`, `-o …`), quoted for sh where needed.
+fn command_options(s: &Ssh) -> String {
+    s.program
         .options
         .iter()
         .map(|o| {
@@ -79,11 +87,8 @@ fn verify(u: &PushUrl, s: &Ssh) -> String {
                 crate::rules::advice::sh_quote(o)
             }
         })
-        .collect();
-    match test.strip_prefix("ssh ") {
-        Some(rest) => format!("ssh {} {rest}", options.join(" ")),
-        None => test,
-    }
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The agent's identities; empty when no agent runs, `None` when the probe failed (a
