@@ -1032,3 +1032,27 @@ fn host_key_algorithm_fix_goes_before_an_earlier_host_star() {
     w.gone("CC313");
     w.pushes();
 }
+
+/// CC305 with `HostKeyAlias`: ssh looks the host key up under the alias alone (the port
+/// too is replaced), so the printed `ssh-keyscan` writes the scanned key under that name;
+/// pasted, the finding is gone and the push works.
+#[test]
+fn ssh_host_unknown_fix_writes_the_host_key_alias() {
+    let env0 = Env::new();
+    let key = SshWorld::keys(&env0).join("id");
+    crate::ssh::keygen(&key, "ed25519", "");
+    let client = format!("IdentityFile {}", key.display());
+    let head = "Host alias\n  HostKeyAlias loopback-sshd\n";
+    let Some(w) = SshWorld::custom(&[&key], false, head, &client, "ed25519") else {
+        return;
+    };
+    assert!(w.errors().contains(&"CC305".to_owned()), "{:?}", w.errors());
+    let commands = w.paste("CC305", &[]);
+    let pinned = std::fs::read_to_string(&w.known_hosts).expect("known_hosts");
+    assert!(
+        pinned.starts_with("loopback-sshd ssh-"),
+        "{pinned}\n{commands:?}"
+    );
+    w.gone("CC305");
+    w.pushes();
+}

@@ -120,8 +120,21 @@ fn keyscan(u: &PushUrl, c: &ClientConfig) -> Vec<String> {
         .first()
         .map(|f| f.display().to_string())
         .unwrap_or_else(|| "~/.ssh/known_hosts".into());
+    // With HostKeyAlias ssh looks the key up under the alias alone, port and all
+    // (sshconnect.c `get_hostfile_hostname_ipaddr`): the scanned lines get that name.
+    let scan = match &c.host_key_alias {
+        Some(alias) => format!(
+            "ssh-keyscan {port}{} | sed {} >> {file}",
+            c.hostname,
+            crate::rules::advice::sh_quote(&format!(
+                "s/^[^ ]*/{}/",
+                alias.replace(['/', '&', '\\'], "")
+            ))
+        ),
+        None => format!("ssh-keyscan {port}{} >> {file}", c.hostname),
+    };
     let mut v = vec![
-        format!("ssh-keyscan {port}{} >> {file}", c.hostname),
+        scan,
         format!("ssh-keygen -lf {file}   # compare with the published fingerprints"),
     ];
     if let Some(page) = u.provider.and_then(|p| p.info().host_keys_page) {
