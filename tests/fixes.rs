@@ -1056,3 +1056,43 @@ fn ssh_host_unknown_fix_writes_the_host_key_alias() {
     w.gone("CC305");
     w.pushes();
 }
+
+/// Erase-then-new (CC202) for a retired token in an `http.extraHeader` Authorization
+/// header, set in the global config and then URL-scoped (`http.<url>.extraHeader`): the
+/// fix removes that header in the file that sets it, under its exact key, and keeps the
+/// key's other headers; the person types the new token where the pasted push asks.
+#[test]
+fn retired_token_in_an_extra_header_fix_removes_that_header_only() {
+    for scoped in [false, true] {
+        let w = World::new(BB);
+        let c = w.ctx();
+        c.git(&["config", "--global", "credential.helper", "store"]);
+        let key = if scoped {
+            format!("http.{}.extraHeader", c.url())
+        } else {
+            "http.extraHeader".to_owned()
+        };
+        c.git(&["config", "--global", &key, "X-Trace: 1"]);
+        c.git(&[
+            "config",
+            "--global",
+            "--add",
+            &key,
+            &Ctx::basic("alice", ATBB),
+        ]);
+        let r = w.doctor();
+        assert!(
+            codes(&r, "error").contains(&"CC202".to_owned()),
+            "{}",
+            r.stdout
+        );
+        let typist = w.typist("alice", ATATT);
+        let fix = w.paste("CC202", &typist);
+        w.gone("CC202");
+        let left = w
+            .env
+            .git_ok(&w.repo, &["config", "--global", "--get-all", &key]);
+        assert_eq!(left.trim(), "X-Trace: 1", "{fix:?}");
+        w.pushes();
+    }
+}
