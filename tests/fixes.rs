@@ -1096,3 +1096,36 @@ fn retired_token_in_an_extra_header_fix_removes_that_header_only() {
         w.pushes();
     }
 }
+
+/// CC308: `core.sshCommand` naming a program that is not there, set in a file the global
+/// config includes; the fix unsets it in that file (`--global` would not reach it).
+#[test]
+fn ssh_program_missing_fix_unsets_it_in_the_included_file() {
+    let env = Env::new();
+    let repo = env.repo("work");
+    env.git_ok(
+        &repo,
+        &["remote", "add", "origin", "git@git.example.test:a/b.git"],
+    );
+    let extra = env.home_file(
+        "extra.gitconfig",
+        "[core]\n\tsshCommand = /nowhere/bin/ssh -i ~/.ssh/work\n",
+    );
+    env.git_ok(
+        &repo,
+        &[
+            "config",
+            "--global",
+            "include.path",
+            &extra.display().to_string(),
+        ],
+    );
+    assert!(doctor_codes(&env, &repo).contains(&"CC308".to_owned()));
+    let fix = paste_fix_with(&env, &repo, "CC308", &[]);
+    assert!(
+        !doctor_codes(&env, &repo).contains(&"CC308".to_owned()),
+        "{fix:?}"
+    );
+    let left = std::fs::read_to_string(&extra).expect("extra");
+    assert!(!left.contains("nowhere"), "{left}");
+}
