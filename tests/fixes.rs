@@ -1129,3 +1129,39 @@ fn ssh_program_missing_fix_unsets_it_in_the_included_file() {
     let left = std::fs::read_to_string(&extra).expect("extra");
     assert!(!left.contains("nowhere"), "{left}");
 }
+
+/// CC310: a macOS `UseKeychain yes` in the configuration on Linux; ssh refuses to start.
+/// The pasted fix puts `IgnoreUnknown` at the top of that file (through its symlink) and
+/// checks last; the finding is gone and the push works.
+#[test]
+fn ssh_config_unreadable_fix_ignores_a_macos_option() {
+    let env0 = Env::new();
+    let key = SshWorld::keys(&env0).join("id");
+    crate::ssh::keygen(&key, "ed25519", "");
+    let client = format!("IdentityFile {}", key.display());
+    let head = "Host *\n  UseKeychain yes\n  AddKeysToAgent yes\n";
+    let Some(w) = SshWorld::custom(&[&key], true, head, &client, "ed25519") else {
+        return;
+    };
+    assert!(w.errors().contains(&"CC310".to_owned()), "{:?}", w.errors());
+    let real = symlinked_config(&w);
+    let commands = w.paste("CC310", &[]);
+    assert!(
+        commands.last().expect("check").contains(" -G "),
+        "{commands:?}"
+    );
+    assert!(
+        std::fs::symlink_metadata(&w.cfg)
+            .expect("cfg")
+            .file_type()
+            .is_symlink(),
+        "the fix replaced the symlink: {commands:?}"
+    );
+    let written = std::fs::read_to_string(&real).expect("cfg");
+    assert!(
+        written.starts_with("IgnoreUnknown usekeychain\n"),
+        "{written}"
+    );
+    w.gone("CC310");
+    w.pushes();
+}

@@ -73,7 +73,7 @@ fn verify(u: &PushUrl, s: &Ssh) -> String {
 }
 
 /// The options of the user's ssh command (`-F file`, `-o …`), quoted for sh where needed.
-fn command_options(s: &Ssh) -> String {
+pub(super) fn command_options(s: &Ssh) -> String {
     s.program
         .options
         .iter()
