@@ -1165,3 +1165,29 @@ fn ssh_config_unreadable_fix_ignores_a_macos_option() {
     w.gone("CC310");
     w.pushes();
 }
+
+/// CC301: a person's name as the SSH user for GitHub; the pasted URL fix (all but the
+/// check, which connects to github.com) makes the finding go.
+#[test]
+fn ssh_wrong_user_fix_sets_the_provider_user() {
+    if !crate::util::require("ssh") {
+        return;
+    }
+    let env = Env::new();
+    let repo = env.repo("work");
+    env.git_ok(
+        &repo,
+        &["remote", "add", "origin", "alice@github.com:a/b.git"],
+    );
+    assert!(doctor_codes(&env, &repo).contains(&"CC301".to_owned()));
+    let commands = fix_commands(&env, &repo, "CC301");
+    for c in &commands[..commands.len() - 1] {
+        sh_ok(&env, &repo, c, &[]);
+    }
+    let url = env.git_ok(&repo, &["remote", "get-url", "--push", "origin"]);
+    assert_eq!(url.trim(), "git@github.com:a/b.git", "{commands:?}");
+    assert!(
+        !doctor_codes(&env, &repo).contains(&"CC301".to_owned()),
+        "{commands:?}"
+    );
+}
