@@ -688,6 +688,19 @@ impl SshWorld {
     /// `None` when a tool is missing and the test is skipped (see `util::require`).
     /// `authorized`: keys the server takes; `client`: lines for `Host *`.
     fn new(authorized: &[&Path], known: bool, client: &str) -> Option<SshWorld> {
+        SshWorld::custom(authorized, known, "", client, "ed25519")
+    }
+
+    /// As [`SshWorld::new`], with `head` at the very top of the ssh configuration (before
+    /// the alias's block: what ssh reads first) and an sshd whose only host key is of
+    /// `host_key` type.
+    fn custom(
+        authorized: &[&Path],
+        known: bool,
+        head: &str,
+        client: &str,
+        host_key: &str,
+    ) -> Option<SshWorld> {
         let tools = [
             "/usr/sbin/sshd",
             "ssh",
@@ -702,7 +715,7 @@ impl SshWorld {
             return None;
         }
         let mut env = Env::new();
-        let sshd = crate::ssh::Sshd::start(&env, authorized);
+        let sshd = crate::ssh::Sshd::start_custom(&env, authorized, "ERROR", host_key, "");
         let known_hosts = env.path("known_hosts");
         let line = if known {
             sshd.known_hosts_line()
@@ -714,7 +727,7 @@ impl SshWorld {
         let cfg = env.write(
             "ssh_config",
             &format!(
-                "Host alias\n  HostName 127.0.0.1\n  Port {}\n  User root\nHost *\n  BatchMode yes\n  StrictHostKeyChecking yes\n  UserKnownHostsFile {}\n  GlobalKnownHostsFile /dev/null\n{body}",
+                "{head}Host alias\n  HostName 127.0.0.1\n  Port {}\n  User root\nHost *\n  BatchMode yes\n  StrictHostKeyChecking yes\n  UserKnownHostsFile {}\n  GlobalKnownHostsFile /dev/null\n{body}",
                 sshd.port,
                 known_hosts.display()
             ),
@@ -954,4 +967,227 @@ fn replaced_helper_fix_empties_the_list_in_the_later_file() {
         .env
         .git_ok(&w.repo, &["config", "--get-all", "credential.helper"]);
     assert!(helpers.trim_end().ends_with(&helper(&new)), "{helpers}");
+}
+
+/// Pastes every line of `commands` but the last (a check that connects to a provider's
+/// real host, which this machine cannot reach).
+fn paste_but_the_last(w: &SshWorld, commands: &[String]) {
+    for c in &commands[..commands.len() - 1] {
+        sh_ok(&w.env, &w.repo, c, &[]);
+    }
+}
+
+/// Makes the ssh configuration a symlink to a file elsewhere (as dotfile managers do);
+/// returns the real file.
+fn symlinked_config(w: &SshWorld) -> PathBuf {
+    let real = w.env.path("dotfiles-ssh-config");
+    std::fs::rename(&w.cfg, &real).expect("mv");
+    std::os::unix::fs::symlink(&real, &w.cfg).expect("symlink");
+    real
+}
+
+/// CC313 (the Host block shared with CC312): the user's configuration opens with a
+/// `Host *` that sets `HostKeyAlgorithms ssh-ed25519`; ssh keeps the first value it
+/// reads, so the printed block goes at the top of the `-F` file (a symlink, written
+/// through). Pasted: `ssh -G` shows the new value, the finding is gone, the push works
+/// against an sshd whose only host key is RSA.
+#[test]
+fn host_key_algorithm_fix_goes_before_an_earlier_host_star() {
+    let env0 = Env::new();
+    let key = SshWorld::keys(&env0).join("id");
+    crate::ssh::keygen(&key, "ed25519", "");
+    let head = "Host *\n  HostKeyAlgorithms ssh-ed25519\n";
+    let client = format!("IdentityFile {}", key.display());
+    let Some(w) = SshWorld::custom(&[&key], true, head, &client, "rsa") else {
+        return;
+    };
+    w.env.map_hosts(&[("alias", "azure-devops")]);
+    assert!(w.errors().contains(&"CC313".to_owned()), "{:?}", w.errors());
+    let r = w
+        .env
+        .git(&w.repo, &["push", "--no-verify", "origin", "main"]);
+    assert_ne!(r.code, 0, "the push worked before the fix: {}", r.all());
+    let real = symlinked_config(&w);
+    let commands = fix_commands(&w.env, &w.repo, "CC313");
+    paste_but_the_last(&w, &commands);
+    assert!(
+        std::fs::symlink_metadata(&w.cfg)
+            .expect("cfg")
+            .file_type()
+            .is_symlink(),
+        "the fix replaced the symlink: {commands:?}"
+    );
+    let written = std::fs::read_to_string(&real).expect("cfg");
+    assert!(written.starts_with("Host alias\n"), "{written}");
+    assert!(
+        written.ends_with(head) || written.contains(head),
+        "{written}"
+    );
+    let check = commands
+        .iter()
+        .find(|c| c.contains(" -G "))
+        .unwrap_or_else(|| panic!("no ssh -G check: {commands:?}"));
+    let shown = sh_ok(&w.env, &w.repo, check, &[]).stdout;
+    assert!(shown.contains("rsa-sha2-512"), "{shown}");
+    w.gone("CC313");
+    w.pushes();
+}
+
+/// CC305 with `HostKeyAlias`: ssh looks the host key up under the alias alone (the port
+/// too is replaced), so the printed `ssh-keyscan` writes the scanned key under that name;
+/// pasted, the finding is gone and the push works.
+#[test]
+fn ssh_host_unknown_fix_writes_the_host_key_alias() {
+    let env0 = Env::new();
+    let key = SshWorld::keys(&env0).join("id");
+    crate::ssh::keygen(&key, "ed25519", "");
+    let client = format!("IdentityFile {}", key.display());
+    let head = "Host alias\n  HostKeyAlias loopback-sshd\n";
+    let Some(w) = SshWorld::custom(&[&key], false, head, &client, "ed25519") else {
+        return;
+    };
+    assert!(w.errors().contains(&"CC305".to_owned()), "{:?}", w.errors());
+    let commands = w.paste("CC305", &[]);
+    let pinned = std::fs::read_to_string(&w.known_hosts).expect("known_hosts");
+    assert!(
+        pinned.starts_with("loopback-sshd ssh-"),
+        "{pinned}\n{commands:?}"
+    );
+    w.gone("CC305");
+    w.pushes();
+}
+
+/// Erase-then-new (CC202) for a retired token in an `http.extraHeader` Authorization
+/// header, set in the global config and then URL-scoped (`http.<url>.extraHeader`): the
+/// fix removes that header in the file that sets it, under its exact key, and keeps the
+/// key's other headers; the person types the new token where the pasted push asks.
+#[test]
+fn retired_token_in_an_extra_header_fix_removes_that_header_only() {
+    for scoped in [false, true] {
+        let w = World::new(BB);
+        let c = w.ctx();
+        c.git(&["config", "--global", "credential.helper", "store"]);
+        let key = if scoped {
+            format!("http.{}.extraHeader", c.url())
+        } else {
+            "http.extraHeader".to_owned()
+        };
+        c.git(&["config", "--global", &key, "X-Trace: 1"]);
+        c.git(&[
+            "config",
+            "--global",
+            "--add",
+            &key,
+            &Ctx::basic("alice", ATBB),
+        ]);
+        let r = w.doctor();
+        assert!(
+            codes(&r, "error").contains(&"CC202".to_owned()),
+            "{}",
+            r.stdout
+        );
+        let typist = w.typist("alice", ATATT);
+        let fix = w.paste("CC202", &typist);
+        w.gone("CC202");
+        let left = w
+            .env
+            .git_ok(&w.repo, &["config", "--global", "--get-all", &key]);
+        assert_eq!(left.trim(), "X-Trace: 1", "{fix:?}");
+        w.pushes();
+    }
+}
+
+/// CC308: `core.sshCommand` naming a program that is not there, set in a file the global
+/// config includes; the fix unsets it in that file (`--global` would not reach it).
+#[test]
+fn ssh_program_missing_fix_unsets_it_in_the_included_file() {
+    let env = Env::new();
+    let repo = env.repo("work");
+    env.git_ok(
+        &repo,
+        &["remote", "add", "origin", "git@git.example.test:a/b.git"],
+    );
+    let extra = env.home_file(
+        "extra.gitconfig",
+        "[core]\n\tsshCommand = /nowhere/bin/ssh -i ~/.ssh/work\n",
+    );
+    env.git_ok(
+        &repo,
+        &[
+            "config",
+            "--global",
+            "include.path",
+            &extra.display().to_string(),
+        ],
+    );
+    assert!(doctor_codes(&env, &repo).contains(&"CC308".to_owned()));
+    let fix = paste_fix_with(&env, &repo, "CC308", &[]);
+    assert!(
+        !doctor_codes(&env, &repo).contains(&"CC308".to_owned()),
+        "{fix:?}"
+    );
+    let left = std::fs::read_to_string(&extra).expect("extra");
+    assert!(!left.contains("nowhere"), "{left}");
+}
+
+/// CC310: a macOS `UseKeychain yes` in the configuration on Linux; ssh refuses to start.
+/// The pasted fix puts `IgnoreUnknown` at the top of that file (through its symlink) and
+/// checks last; the finding is gone and the push works.
+#[test]
+fn ssh_config_unreadable_fix_ignores_a_macos_option() {
+    let env0 = Env::new();
+    let key = SshWorld::keys(&env0).join("id");
+    crate::ssh::keygen(&key, "ed25519", "");
+    let client = format!("IdentityFile {}", key.display());
+    let head = "Host *\n  UseKeychain yes\n  AddKeysToAgent yes\n";
+    let Some(w) = SshWorld::custom(&[&key], true, head, &client, "ed25519") else {
+        return;
+    };
+    assert!(w.errors().contains(&"CC310".to_owned()), "{:?}", w.errors());
+    let real = symlinked_config(&w);
+    let commands = w.paste("CC310", &[]);
+    assert!(
+        commands.last().expect("check").contains(" -G "),
+        "{commands:?}"
+    );
+    assert!(
+        std::fs::symlink_metadata(&w.cfg)
+            .expect("cfg")
+            .file_type()
+            .is_symlink(),
+        "the fix replaced the symlink: {commands:?}"
+    );
+    let written = std::fs::read_to_string(&real).expect("cfg");
+    assert!(
+        written.starts_with("IgnoreUnknown usekeychain\n"),
+        "{written}"
+    );
+    w.gone("CC310");
+    w.pushes();
+}
+
+/// CC301: a person's name as the SSH user for GitHub; the pasted URL fix (all but the
+/// check, which connects to github.com) makes the finding go.
+#[test]
+fn ssh_wrong_user_fix_sets_the_provider_user() {
+    if !crate::util::require("ssh") {
+        return;
+    }
+    let env = Env::new();
+    let repo = env.repo("work");
+    env.git_ok(
+        &repo,
+        &["remote", "add", "origin", "alice@github.com:a/b.git"],
+    );
+    assert!(doctor_codes(&env, &repo).contains(&"CC301".to_owned()));
+    let commands = fix_commands(&env, &repo, "CC301");
+    for c in &commands[..commands.len() - 1] {
+        sh_ok(&env, &repo, c, &[]);
+    }
+    let url = env.git_ok(&repo, &["remote", "get-url", "--push", "origin"]);
+    assert_eq!(url.trim(), "git@github.com:a/b.git", "{commands:?}");
+    assert!(
+        !doctor_codes(&env, &repo).contains(&"CC301".to_owned()),
+        "{commands:?}"
+    );
 }

@@ -657,13 +657,21 @@ fn a_program_that_runs_the_guard_again_does_not_loop() {
 /// A server that signs with `ssh-rsa` only: OpenSSH 8.8 and later refuse it. The guard
 /// cannot know beforehand (no provider table describes 127.0.0.1); after the failure it
 /// names the cause and the `Host` block, and that block, pasted into sh, makes the push
-/// work.
+/// work, even under a `Host *` at the top of the `-F` file that sets HostKeyAlgorithms
+/// (ssh keeps the first value it reads, so the block goes above it).
 #[test]
 fn a_host_offering_only_ssh_rsa_is_explained_and_the_printed_fix_works() {
     if !prerequisites() {
         return;
     }
     let g = Guarded::with_sshd("rsa", "HostKeyAlgorithms ssh-rsa\n");
+    let cfg = g.env.path("client-good");
+    let body = std::fs::read_to_string(&cfg).expect("cfg");
+    std::fs::write(
+        &cfg,
+        format!("Host *\n  HostKeyAlgorithms ssh-ed25519\n{body}"),
+    )
+    .expect("cfg");
     let push = g.git(&["push", "origin", "main"]);
     assert_ne!(push.code, 0, "{}", push.stderr);
     assert!(
@@ -679,19 +687,30 @@ fn a_host_offering_only_ssh_rsa_is_explained_and_the_printed_fix_works() {
         "{}",
         push.stderr
     );
-    let cfg = g.env.path("client-good");
     let fix = push
         .stderr
         .lines()
         .map(str::trim)
-        .find_map(|l| l.find("printf '\\nHost 127.0.0.1").map(|i| &l[i..]))
+        .find_map(|l| l.find("{ printf '%s\\n' 'Host 127.0.0.1'").map(|i| &l[i..]))
         .unwrap_or_else(|| panic!("no Host block in the fix:\n{}", push.stderr));
     assert!(
-        fix.ends_with(&format!(">> '{}'", cfg.display())),
+        fix.ends_with(&format!("> '{0}' && rm '{0}'.new", cfg.display())),
         "the fix names the -F file: {fix}"
     );
     let out = g.with(&[], "sh", &["-c", fix]);
     assert_eq!(out.code, 0, "{}", out.all());
+    let check = push
+        .stderr
+        .lines()
+        .map(str::trim)
+        .find_map(|l| {
+            l.find("ssh -F ")
+                .map(|i| &l[i..])
+                .filter(|c| c.contains(" -G "))
+        })
+        .unwrap_or_else(|| panic!("no ssh -G check in the fix:\n{}", push.stderr));
+    let shown = g.with(&[], "sh", &["-c", check]);
+    assert!(shown.stdout.contains("ssh-rsa"), "{check}: {}", shown.all());
     let push = g.git(&["push", "origin", "main"]);
     assert_eq!(push.code, 0, "{}", push.stderr);
     assert!(!push.stderr.contains("git-credcheck"), "{}", push.stderr);

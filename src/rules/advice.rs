@@ -4,6 +4,7 @@
 
 use crate::facts::credential::{Helper, HelperKind, Https};
 use crate::facts::{Env, PushUrl};
+use crate::rules::Location;
 
 /// Steps that make git forget the credential it would send for this URL.
 pub(crate) fn erase(u: &PushUrl, https: &Https, helper: Option<&Helper>) -> Vec<String> {
@@ -31,6 +32,21 @@ pub(crate) fn erase(u: &PushUrl, https: &Https, helper: Option<&Helper>) -> Vec<
             let _ = u;
             vec![reject]
         }
+    }
+}
+
+/// The command that removes the `Authorization` value of the `http.extraHeader` key at
+/// `at` (its exact key, in the file that sets it: the global file or an include is not
+/// the repository's), leaving the key's other headers; in words when git did not read it
+/// from a file (`git -c`, the environment) or the key is redacted.
+pub(crate) fn unset_auth_header(at: &Location) -> String {
+    match &at.file {
+        Some(file) if !at.what.contains("***") => format!(
+            "git config --file {} --unset-all {} '^[Aa]uthorization:'",
+            sh_quote(&file.display().to_string()),
+            sh_quote(&at.what)
+        ),
+        _ => format!("# remove the Authorization header set at {}", at.describe()),
     }
 }
 
@@ -146,4 +162,25 @@ pub(crate) fn prompt_death(env: &Env, https: &Https, what: &str) -> String {
         "fatal: could not read {what} for '{}://{user}{}{path}': {why}",
         r.protocol, r.host
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn an_auth_header_is_unset_in_its_file_or_named_in_words() {
+        let mut at = Location {
+            file: Some(PathBuf::from("/home/u/.gitconfig")),
+            line: Some(3),
+            what: "http.https://example.com/.extraheader".into(),
+        };
+        assert_eq!(
+            unset_auth_header(&at),
+            "git config --file '/home/u/.gitconfig' --unset-all 'http.https://example.com/.extraheader' '^[Aa]uthorization:'"
+        );
+        at.file = None;
+        assert!(unset_auth_header(&at).starts_with("# remove"));
+    }
 }

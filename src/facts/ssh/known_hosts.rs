@@ -13,15 +13,12 @@ pub(crate) fn probe_known_hosts(
     home: &Path,
     provider: Option<ProviderKind>,
 ) -> Probed<KnownHost> {
-    let host = c
-        .host_key_alias
-        .clone()
-        .unwrap_or_else(|| c.hostname.clone())
-        .to_ascii_lowercase();
-    let name = if c.port == 22 {
-        host
-    } else {
-        format!("[{host}]:{}", c.port)
+    // HostKeyAlias replaces the host and the port (sshconnect.c
+    // `get_hostfile_hostname_ipaddr`): `[alias]:port` is never looked up.
+    let name = match &c.host_key_alias {
+        Some(alias) => alias.to_ascii_lowercase(),
+        None if c.port == 22 => c.hostname.to_ascii_lowercase(),
+        None => format!("[{}]:{}", c.hostname.to_ascii_lowercase(), c.port),
     };
     let files: Vec<PathBuf> = c
         .user_known_hosts

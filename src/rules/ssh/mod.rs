@@ -62,11 +62,19 @@ fn verify(u: &PushUrl, s: &Ssh) -> String {
                 s.port.map(|p| format!(" -p {p}")).unwrap_or_default()
             )
         });
-    if s.program.options.is_empty() {
+    let options = command_options(s);
+    if options.is_empty() {
         return test;
     }
-    let options: Vec<String> = s
-        .program
+    match test.strip_prefix("ssh ") {
+        Some(rest) => format!("ssh {options} {rest}"),
+        None => test,
+    }
+}
+
+/// The options of the user's ssh command (`-F file`, `-o …`), quoted for sh where needed.
+pub(super) fn command_options(s: &Ssh) -> String {
+    s.program
         .options
         .iter()
         .map(|o| {
@@ -79,11 +87,8 @@ fn verify(u: &PushUrl, s: &Ssh) -> String {
                 crate::rules::advice::sh_quote(o)
             }
         })
-        .collect();
-    match test.strip_prefix("ssh ") {
-        Some(rest) => format!("ssh {} {rest}", options.join(" ")),
-        None => test,
-    }
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The agent's identities; empty when no agent runs, `None` when the probe failed (a
@@ -115,8 +120,21 @@ fn keyscan(u: &PushUrl, c: &ClientConfig) -> Vec<String> {
         .first()
         .map(|f| f.display().to_string())
         .unwrap_or_else(|| "~/.ssh/known_hosts".into());
+    // With HostKeyAlias ssh looks the key up under the alias alone, port and all
+    // (sshconnect.c `get_hostfile_hostname_ipaddr`): the scanned lines get that name.
+    let scan = match &c.host_key_alias {
+        Some(alias) => format!(
+            "ssh-keyscan {port}{} | sed {} >> {file}",
+            c.hostname,
+            crate::rules::advice::sh_quote(&format!(
+                "s/^[^ ]*/{}/",
+                alias.replace(['/', '&', '\\'], "")
+            ))
+        ),
+        None => format!("ssh-keyscan {port}{} >> {file}", c.hostname),
+    };
     let mut v = vec![
-        format!("ssh-keyscan {port}{} >> {file}", c.hostname),
+        scan,
         format!("ssh-keygen -lf {file}   # compare with the published fingerprints"),
     ];
     if let Some(page) = u.provider.and_then(|p| p.info().host_keys_page) {

@@ -1,5 +1,6 @@
-use super::ssh_urls;
-use crate::facts::ssh::Probed;
+use super::{command_options, ssh_urls, support};
+use crate::facts::ssh::{Probed, Ssh};
+use crate::rules::advice::sh_quote;
 use crate::facts::Facts;
 use crate::rules::{declare_rule, Finding};
 
@@ -23,7 +24,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Run `ssh -G <host>` and correct what it reports.
+    /// Correct or delete the line ssh names. For an option of another ssh (macOS
+    /// `UseKeychain` on Linux), have this ssh ignore it with a line at the top of that
+    /// file (written through, so a symlinked dotfile stays a symlink); then check:
+    /// ```sh
+    /// { printf '%s\n' 'IgnoreUnknown usekeychain'; cat '/root/.ssh/config' 2>/dev/null || true; } > '/root/.ssh/config'.new && cat '/root/.ssh/config'.new > '/root/.ssh/config' && rm '/root/.ssh/config'.new
+    /// ssh -G bitbucket.org >/dev/null   # check: prints nothing once ssh accepts its configuration
+    /// ```
     ///
     /// ## When it is silent
     /// - `ssh -G` answered (a warning, not an error, when it only timed out or could not
@@ -68,7 +75,7 @@ fn ssh_config_unreadable(facts: &Facts) -> Vec<Finding> {
             .cause("ssh will not start, so every SSH push fails with `fatal: Could not read from remote repository`")
             .fix(
                 "correct the line ssh names (or add `IgnoreUnknown <option>` above it)",
-                vec![format!("ssh -G {} >/dev/null", s.host)],
+                refused_fix(s, why),
             )
         } else {
             Finding::at(
@@ -88,6 +95,41 @@ fn ssh_config_unreadable(facts: &Facts) -> Vec<Finding> {
         out.push(finding);
     }
     out
+}
+
+/// What to change, then the check (last: pasted before the change, it fails). An option
+/// this ssh does not know (macOS `UseKeychain` on Linux) is ignored by an `IgnoreUnknown`
+/// line at the top of the file that names it; anything else is named in words, with
+/// ssh's file and line.
+fn refused_fix(s: &Ssh, why: &str) -> Vec<String> {
+    let said = why.split_once(" -G` failed: ").map_or(why, |(_, m)| m);
+    let bad = said
+        .split_once(": Bad configuration option: ")
+        .and_then(|(head, option)| {
+            let (file, line) = head.rsplit_once(": line ")?;
+            Some((file, line.trim(), option.trim()))
+        })
+        .filter(|(file, _, option)| {
+            file.starts_with('/') && !option.is_empty() && option.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+    let mut cmds = match bad {
+        Some((file, line, option)) => vec![
+            format!("# {file} line {line} sets `{option}`, which this ssh does not know: delete or correct it, or (an option of another ssh, e.g. macOS `UseKeychain`) have ssh ignore it:"),
+            support::prepend(&sh_quote(file), &[format!("IgnoreUnknown {option}")]),
+        ],
+        None => vec![format!("# correct what ssh reports: {said}")],
+    };
+    let options = command_options(s);
+    let options = if options.is_empty() {
+        String::new()
+    } else {
+        format!("{options} ")
+    };
+    cmds.push(format!(
+        "ssh {options}-G {} >/dev/null   # check: prints nothing once ssh accepts its configuration",
+        s.host
+    ));
+    cmds
 }
 
 #[cfg(test)]
@@ -123,6 +165,12 @@ mod tests {
         let d = diagnose(&SSH_CONFIG_UNREADABLE, &f);
         assert_eq!(d[0].severity, Error);
         assert!(d[0].finding.message.contains("/root/.ssh/config: line 3"));
+        let cmds = fix_commands(&d[0]);
+        assert!(
+            cmds.contains("{ printf '%s\\n' 'IgnoreUnknown usekeychain'; cat '/root/.ssh/config'"),
+            "{cmds}"
+        );
+        assert!(cmds.ends_with("ssh -G bitbucket.org >/dev/null   # check: prints nothing once ssh accepts its configuration"), "{cmds}");
     }
 
     #[test]

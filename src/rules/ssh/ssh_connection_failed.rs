@@ -164,7 +164,7 @@ fn explain(u: &PushUrl, s: &Ssh, failure: &Failure) -> Option<Finding> {
                 .unwrap_or("ssh-rsa");
             let mut cmds = host_block(s, &[format!("HostKeyAlgorithms +{first}")]);
             cmds.push("# better: ask the server's administrator for an ed25519 or ecdsa host key".into());
-            cmds.push(format!("ssh -G {} | grep -i '^hostkeyalgorithms'   # now lists {first}", s.host));
+            cmds.push(support::show_option(s, "HostKeyAlgorithms", &format!("now lists {first}")));
             cmds.push(verify(u, s));
             Finding::at(
                 u,

@@ -1,4 +1,4 @@
-use super::support::host_block;
+use super::support::{host_block, show_option};
 use super::{connect_host, ssh_urls, verify};
 use crate::facts::ssh::Probed;
 use crate::facts::Facts;
@@ -26,10 +26,13 @@ declare_rule! {
     /// with `git@ssh.dev.azure.com:v3/org/project/repo`, whose only host key is RSA.
     ///
     /// ## Fix
-    /// Add the provider's algorithm for that host only, in the configuration file ssh
-    /// reads (the `-F` file of the ssh command, else `~/.ssh/config`):
+    /// Add the provider's algorithm for that host only, at the top of the configuration
+    /// file ssh reads (the `-F` file of the ssh command, else `~/.ssh/config`): ssh keeps
+    /// the first value it reads, so the block must come before any `Host *` that sets
+    /// the option; it ends with `Host *` so the rest of the file keeps its meaning, and
+    /// the file is written through (a symlinked dotfile stays a symlink):
     /// ```sh
-    /// printf '\nHost ssh.dev.azure.com\n  HostKeyAlgorithms +rsa-sha2-512\n' >> ~/.ssh/config
+    /// { printf '%s\n' 'Host ssh.dev.azure.com' '  HostKeyAlgorithms +rsa-sha2-512' 'Host *'; cat ~/.ssh/config 2>/dev/null || true; } > ~/.ssh/config.new && cat ~/.ssh/config.new > ~/.ssh/config && rm ~/.ssh/config.new
     /// ssh -G ssh.dev.azure.com | grep -i '^hostkeyalgorithms'
     /// ssh -T git@ssh.dev.azure.com
     /// ```
@@ -68,9 +71,10 @@ fn ssh_host_key_algorithm_refused(facts: &Facts) -> Vec<Finding> {
         }
         let first = offered[0];
         let mut cmds = host_block(s, &[format!("HostKeyAlgorithms +{first}")]);
-        cmds.push(format!(
-            "ssh -G {} | grep -i '^hostkeyalgorithms'   # now lists {first}",
-            s.host
+        cmds.push(show_option(
+            s,
+            "HostKeyAlgorithms",
+            &format!("now lists {first}"),
         ));
         cmds.push(verify(u, s));
         out.push(
@@ -134,7 +138,7 @@ mod tests {
         let cmds = fix_commands(&d[0]);
         assert!(
             cmds.starts_with(
-                "printf '\\nHost ssh.dev.azure.com\\n  HostKeyAlgorithms +rsa-sha2-512\\n' >> ~/.ssh/config"
+                "{ printf '%s\\n' 'Host ssh.dev.azure.com' '  HostKeyAlgorithms +rsa-sha2-512' 'Host *'; cat ~/.ssh/config 2>/dev/null || true; } > ~/.ssh/config.new"
             ),
             "{cmds}"
         );
@@ -146,7 +150,14 @@ mod tests {
         let mut f = with_algorithms(AZURE, Some(&["ssh-ed25519"]));
         ssh_mut(&mut f).program.options = vec!["-F".into(), "/ci/ssh config".into()];
         let cmds = fix_commands(&diagnose(&SSH_HOST_KEY_ALGORITHM_REFUSED, &f)[0]);
-        assert!(cmds.contains(">> '/ci/ssh config'"), "{cmds}");
+        assert!(
+            cmds.contains("cat '/ci/ssh config'.new > '/ci/ssh config'"),
+            "{cmds}"
+        );
+        assert!(
+            cmds.contains("ssh -F '/ci/ssh config' -G ssh.dev.azure.com"),
+            "{cmds}"
+        );
     }
 
     #[test]

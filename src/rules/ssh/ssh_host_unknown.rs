@@ -24,6 +24,9 @@ declare_rule! {
     /// ssh-keyscan bitbucket.org >> ~/.ssh/known_hosts
     /// ssh-keygen -lf ~/.ssh/known_hosts
     /// ```
+    /// With a `HostKeyAlias`, ssh looks the key up under the alias alone (no `[…]:port`),
+    /// so the scanned lines are written under it:
+    /// `ssh-keyscan -p 2222 git.example.test | sed 's/^[^ ]*/myalias/' >> ~/.ssh/known_hosts`.
     ///
     /// ## When it is silent
     /// - `StrictHostKeyChecking` is `no`, `off`, `false` or `accept-new`: ssh adds the key
@@ -136,6 +139,19 @@ mod tests {
         let cmds = fix_commands(&d[0]);
         assert!(
             cmds.contains("ssh-keyscan bitbucket.org >> /srv/ci/known_hosts"),
+            "{cmds}"
+        );
+    }
+
+    #[test]
+    fn fix_writes_the_host_key_alias() {
+        let mut f = ssh_facts(URL, vec![key("/k")], Probed::Absent);
+        unknown_host(&mut f);
+        config_mut(&mut f).host_key_alias = Some("bb".into());
+        config_mut(&mut f).port = 2222;
+        let cmds = fix_commands(&diagnose(&SSH_HOST_UNKNOWN, &f)[0]);
+        assert!(
+            cmds.contains("ssh-keyscan -p 2222 bitbucket.org | sed 's/^[^ ]*/bb/' >> "),
             "{cmds}"
         );
     }

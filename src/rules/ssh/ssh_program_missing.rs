@@ -1,5 +1,6 @@
 use super::ssh_urls;
 use crate::facts::Facts;
+use crate::rules::advice::sh_quote;
 use crate::rules::{declare_rule, Finding, Location};
 
 declare_rule! {
@@ -18,7 +19,12 @@ declare_rule! {
     ///
     /// ## Fix
     /// ```sh
-    /// git config --unset core.sshCommand
+    /// git config --file ~/.gitconfig --unset-all core.sshCommand
+    /// ```
+    /// in the file that sets it (an included file is named itself); a value from `git -c`
+    /// is named in words. From the environment:
+    /// ```sh
+    /// unset GIT_SSH_COMMAND
     /// ```
     ///
     /// ## When it is silent
@@ -39,7 +45,19 @@ fn ssh_program_missing(facts: &Facts) -> Vec<Finding> {
         }
         let p = &s.program;
         let fix = match (&p.source, p.via.as_str()) {
-            (Some(src), _) => format!("git config {} --unset {}", src.scope.flag(), src.key),
+            // The file that sets it (an include is not its scope's main file).
+            (Some(src), _) => match &src.file {
+                Some(file) if !src.key.contains("***") => format!(
+                    "git config --file {} --unset-all {}",
+                    sh_quote(&file.display().to_string()),
+                    sh_quote(&src.key)
+                ),
+                _ => format!(
+                    "# remove {} from the command line or environment that sets it ({})",
+                    src.key,
+                    Location::from(src).describe()
+                ),
+            },
             (None, "default") => {
                 "apt-get install openssh-client   # or your platform's OpenSSH".into()
             }
@@ -97,7 +115,7 @@ mod tests {
         let d = diagnose(&SSH_PROGRAM_MISSING, &f);
         assert_eq!(
             fix_commands(&d[0]),
-            "git config --global --unset core.sshcommand"
+            "git config --file '/home/u/.gitconfig' --unset-all 'core.sshcommand'"
         );
     }
 

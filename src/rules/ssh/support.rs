@@ -24,18 +24,43 @@ pub(super) fn config_file(s: &Ssh) -> String {
     "~/.ssh/config".to_owned()
 }
 
-/// The command that appends a `Host <alias>` block with these options to the user's ssh
-/// configuration file, and the reminder that ssh keeps the first value it reads.
+/// The command that puts a `Host <alias>` block with these options at the TOP of the
+/// ssh configuration file ssh reads: ssh keeps the first value it reads for an option,
+/// so a block appended after a `Host *` that sets the same option would change nothing.
+/// The block ends with `Host *`, so that the lines that were at the top of the file
+/// (options outside any block) keep applying to every host. The file is written
+/// through (`cat … >`), never replaced: a dotfile is often a symlink.
 pub(super) fn host_block(s: &Ssh, options: &[String]) -> Vec<String> {
-    let body: String = options.iter().map(|o| format!("  {o}\\n")).collect();
-    vec![
-        format!(
-            "printf '\\nHost {}\\n{body}' >> {}",
-            s.host.replace('\'', ""),
-            config_file(s)
-        ),
-        "# ssh keeps the first value it reads: if an earlier `Host *` block sets the same option, move these lines above it".into(),
-    ]
+    let mut lines = vec![format!("Host {}", s.host)];
+    lines.extend(options.iter().map(|o| format!("  {o}")));
+    lines.push("Host *".into());
+    vec![prepend(&config_file(s), &lines)]
+}
+
+/// The command that writes `lines` at the top of `file` (already quoted for sh, or
+/// `~/…`), through a symlink, keeping the file's mode.
+pub(super) fn prepend(file: &str, lines: &[String]) -> String {
+    let quoted: Vec<String> = lines.iter().map(|l| sh_quote(l)).collect();
+    format!(
+        "{{ printf '%s\\n' {}; cat {file} 2>/dev/null || true; }} > {file}.new && cat {file}.new > {file} && rm {file}.new",
+        quoted.join(" ")
+    )
+}
+
+/// `ssh -G <host> | grep -i '^<option>'`, with the options of the user's ssh command
+/// (its `-F` file): what ssh will use for `option` once the change is made.
+pub(super) fn show_option(s: &Ssh, option: &str, comment: &str) -> String {
+    let options = super::command_options(s);
+    let options = if options.is_empty() {
+        String::new()
+    } else {
+        format!("{options} ")
+    };
+    format!(
+        "ssh {options}-G {} | grep -i '^{}'   # {comment}",
+        s.host,
+        option.to_ascii_lowercase()
+    )
 }
 
 /// Replace what known_hosts pins for `name` in `file` with the provider's published

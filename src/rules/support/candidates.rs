@@ -165,11 +165,7 @@ pub(crate) fn erase_then_new(u: &PushUrl, https: &Https, c: &Candidate<'_>) -> V
     let host = https.request.host.as_str();
     let mut cmds = match c.origin {
         Origin::Url => vec![advice::set_url(u, &advice::clean_url(u))],
-        Origin::Header => vec![format!(
-            "git config --unset-all {} # in {}",
-            c.location.what,
-            c.location.describe()
-        )],
+        Origin::Header => vec![advice::unset_auth_header(&c.location)],
         Origin::Netrc => vec![format!(
             "# remove the `machine {host}` entry at {}",
             c.location.describe()
