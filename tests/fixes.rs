@@ -229,11 +229,24 @@ fn extra_header_fix_lets_the_stored_token_through() {
         "http.extraHeader",
         &Ctx::basic("alice", "ATATT3xFfGF0StaleStaleStale0123456789ab=0BADF00D"),
     ]);
+    // Another header on the same key must survive the fix.
+    c.git(&[
+        "config",
+        "--global",
+        "--add",
+        "http.extraHeader",
+        "X-Trace: 1",
+    ]);
     // (Not pushed first: the refused header makes git erase the stored line.)
     assert!(w.doctor().stdout.contains("CC210"), "{}", w.doctor().stdout);
     w.paste("CC210", &w.typist("-", "-"));
     w.gone("CC210");
     w.pushes();
+    let left = w.env.git_ok(
+        &w.repo,
+        &["config", "--global", "--get-all", "http.extraHeader"],
+    );
+    assert_eq!(left.trim(), "X-Trace: 1");
 }
 
 /// CC218: a stale `core.askPass`; the fix unsets it where it is set.

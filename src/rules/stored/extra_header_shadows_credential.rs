@@ -2,7 +2,7 @@
 
 use crate::facts::Facts;
 use crate::rules::support::https_urls;
-use crate::rules::{declare_rule, Finding, Location};
+use crate::rules::{advice, declare_rule, Finding, Location};
 use crate::secret::Shape;
 
 declare_rule! {
@@ -25,8 +25,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
+    /// Remove the `Authorization` value of that key in the file that sets it (other
+    /// headers stay):
     /// ```sh
-    /// git config --unset-all http.https://github.com/.extraheader
+    /// git config --file ~/.gitconfig --unset-all http.https://github.com/.extraheader '^[Aa]uthorization:'
     /// ```
     ///
     /// ## When it is silent
@@ -73,7 +75,7 @@ fn extra_header_shadows_credential(facts: &Facts) -> Vec<Finding> {
             Finding::at(u, format!("{} sends the {what} from http.extraHeader, not {shadowed}", u.label()))
                 .location(Location::from(&h.source))
                 .cause("git sends the header on every request; other credentials are used only if it is refused")
-                .fix("remove the header if the other credential is the one you mean", vec![format!("git config {} --unset-all '{}'", h.source.scope.flag(), h.source.key)])
+                .fix("remove the header if the other credential is the one you mean", vec![advice::unset_auth_header(&Location::from(&h.source))])
                 .likely(),
         );
     }
