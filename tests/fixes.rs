@@ -1204,3 +1204,34 @@ fn ssh_wrong_user_fix_sets_the_provider_user() {
         "{commands:?}"
     );
 }
+
+/// CC301 when ssh's configuration chose the user (no user in the URL): the pasted `Host`
+/// block goes at the top of the file ssh reads (`-F` here), ahead of the block that set
+/// the wrong user, and the finding goes.
+#[test]
+fn ssh_wrong_user_from_the_config_fix_writes_a_host_block_first() {
+    if !crate::util::require("ssh") {
+        return;
+    }
+    let env = Env::new();
+    let repo = env.repo("work");
+    let cfg = env.home.join("ssh-config");
+    std::fs::write(&cfg, "Host github.com\n  User alice\n").expect("cfg");
+    let command = format!("ssh -F {}", cfg.display());
+    env.git_ok(&repo, &["config", "core.sshCommand", &command]);
+    env.git_ok(&repo, &["remote", "add", "origin", "github.com:a/b.git"]);
+    assert!(doctor_codes(&env, &repo).contains(&"CC301".to_owned()));
+    let commands = fix_commands(&env, &repo, "CC301");
+    for c in &commands[..commands.len() - 1] {
+        sh_ok(&env, &repo, c, &[]);
+    }
+    let written = std::fs::read_to_string(&cfg).expect("cfg");
+    assert!(
+        written.starts_with("Host github.com\n  User git\nHost *\n"),
+        "{written}"
+    );
+    assert!(
+        !doctor_codes(&env, &repo).contains(&"CC301".to_owned()),
+        "{commands:?}"
+    );
+}

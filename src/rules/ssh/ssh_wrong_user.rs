@@ -1,3 +1,4 @@
+use super::support::host_block;
 use super::{connect_host, ssh_urls, verify};
 use crate::facts::Facts;
 use crate::rules::{advice, declare_rule, Finding, Location};
@@ -17,9 +18,12 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
+    /// With the user in the URL, change the URL:
     /// ```sh
     /// git remote set-url origin git@bitbucket.org:acme/app.git
     /// ```
+    /// Else ssh took it from its configuration or the login name: a `Host` block with
+    /// `User git`, written at the top of the file ssh reads (ssh keeps the first value).
     ///
     /// ## When it is silent
     /// - The host is not one of the provider's own hosts, neither as written in the URL
@@ -54,17 +58,17 @@ fn ssh_wrong_user(facts: &Facts) -> Vec<Finding> {
             continue;
         }
         let fixed = format!("{want}@{}:{}", s.host, u.url.path);
-        let (loc, cmd) = if s.url_user.is_some() {
+        // A user in the URL is changed there; else the ssh config (or the login name)
+        // chose it: a `Host` block at the top of the file ssh reads wins over later lines.
+        let (loc, mut cmds) = if s.url_user.is_some() {
             (
                 u.configured.as_ref().map(Location::from),
-                advice::set_url(u, &fixed),
+                vec![advice::set_url(u, &fixed)],
             )
         } else {
-            (
-                None,
-                format!("# set `User {want}` for {host} in ~/.ssh/config"),
-            )
+            (None, host_block(s, &[format!("User {want}")]))
         };
+        cmds.push(verify(u, s));
         out.push(
             Finding::at(u, format!("{} logs in to {host} as `{user}`", u.label()))
                 .location(loc)
@@ -72,7 +76,7 @@ fn ssh_wrong_user(facts: &Facts) -> Vec<Finding> {
                     "{} accepts only the user `{want}` over SSH; the key picks the account",
                     u.provider.map(|p| p.info().name).unwrap_or("the provider")
                 ))
-                .fix(format!("use the user {want}"), vec![cmd, verify(u, s)])
+                .fix(format!("use the user {want}"), cmds)
                 .rejects_auth(),
         );
     }
@@ -112,7 +116,11 @@ mod tests {
         config_mut(&mut f).user = "jdoe".into();
         let d = diagnose(&SSH_WRONG_USER, &f);
         assert_eq!(d.len(), 1);
-        assert!(fix_commands(&d[0]).contains("# set `User git` for bitbucket.org in ~/.ssh/config"));
+        let fix = fix_commands(&d[0]);
+        assert!(
+            fix.starts_with("{ printf '%s\\n' 'Host bitbucket.org' '  User git' 'Host *'; cat ~/.ssh/config"),
+            "{fix}"
+        );
     }
 
     #[test]
