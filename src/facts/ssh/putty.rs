@@ -125,12 +125,14 @@ fn session_key(ctx: &Ctx, escaped: &str) -> Result<SessionKey, String> {
 #[cfg_attr(windows, allow(dead_code))]
 fn session_in(dir: &Path, escaped: &str) -> Result<SessionKey, String> {
     let file = dir.join("sessions").join(escaped);
-    match std::fs::read(&file) {
+    // Bounded like every file we read: a FIFO or a huge file there is skipped, not read.
+    use crate::facts::files::{read_capped, Skipped, CONFIG_CAP};
+    match read_capped(&file, CONFIG_CAP) {
         Ok(b) => Ok(SessionKey::Key(session_file_key(&String::from_utf8_lossy(
             &b,
         )))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(SessionKey::NoSession),
-        Err(e) => Err(format!("could not read {}: {e}", file.display())),
+        Err(Skipped::Missing) => Ok(SessionKey::NoSession),
+        Err(e) => Err(format!("could not read {}: {}", file.display(), e.reason())),
     }
 }
 
@@ -247,6 +249,23 @@ mod tests {
         assert_eq!(escape_session(DEFAULT_SESSION), "Default%20Settings");
         assert_eq!(escape_session(".hidden"), "%2Ehidden");
         assert_eq!(escape_session("a*b?c%d\\e"), "a%2Ab%3Fc%25d%5Ce");
+    }
+
+    /// A FIFO where a session file belongs (a cloned repository's files are untrusted
+    /// input, and `PUTTYDIR` may point anywhere): skipped, never read, so nothing hangs.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_session_is_skipped_not_read() {
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::create_dir(dir.path().join("sessions")).expect("dir");
+        let fifo = dir.path().join("sessions").join("github.com");
+        let c = std::ffi::CString::new(fifo.to_str().expect("utf8")).expect("c");
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let why = session_in(dir.path(), "github.com")
+            .err()
+            .unwrap_or_default();
+        assert!(why.contains("not a regular file"), "{why}");
     }
 
     /// A session file as Unix PuTTY writes it (`~/.putty/sessions/github.com`).
