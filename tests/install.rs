@@ -49,6 +49,16 @@ fn doomed_world(env: &Env) -> PathBuf {
 }
 
 /// `git credential fill` for Bitbucket: git runs every helper, the guard first.
+/// git runs the installed guard, and the guard stops the doomed credential.
+fn assert_guard_stops(env: &Env, repo: &Path) {
+    let r = fill(env, repo);
+    assert!(
+        r.stderr.contains("git-credcheck guard: stopped git"),
+        "{}",
+        r.stderr
+    );
+}
+
 fn fill(env: &Env, repo: &Path) -> Run {
     let mut child = env
         .cmd("git", repo)
@@ -175,12 +185,7 @@ fn a_broken_guard_from_an_older_version_is_repaired() {
         r.stderr
     );
     assert_eq!(env.git(&repo, &["config", "--list"]).code, 0);
-    let r = fill(&env, &repo);
-    assert!(
-        r.stderr.contains("git-credcheck guard: stopped git"),
-        "{}",
-        r.stderr
-    );
+    assert_guard_stops(&env, &repo);
 }
 
 /// A package manager's layout: `bin/git-credcheck` is a symlink into a versioned
@@ -215,12 +220,7 @@ fn the_invoked_path_survives_an_upgrade() {
     std::fs::remove_dir_all(env.path("Cellar/git-credcheck/0.1.0")).expect("rm");
     std::fs::remove_file(&link).expect("rm link");
     std::os::unix::fs::symlink(&v2, &link).expect("symlink");
-    let r = fill(&env, &repo);
-    assert!(
-        r.stderr.contains("git-credcheck guard: stopped git"),
-        "{}",
-        r.stderr
-    );
+    assert_guard_stops(&env, &repo);
     let d = run(&env, &link, &repo, &[]);
     assert!(guard_note(&d).ends_with(": active"), "{}", d.stdout);
 }
@@ -252,12 +252,7 @@ fn a_program_on_path_is_stored_by_name() {
     // Through git (`git credcheck install`, argv[0] is the bare name) too.
     let r = env.git(&repo, &["credcheck", "install", "--guard"]);
     assert!(r.stderr.contains("already installed"), "{}", r.all());
-    let r = fill(&env, &repo);
-    assert!(
-        r.stderr.contains("git-credcheck guard: stopped git"),
-        "{}",
-        r.stderr
-    );
+    assert_guard_stops(&env, &repo);
 }
 
 #[test]
