@@ -72,6 +72,17 @@ pub(crate) fn pre_push(remote: &str, url: &str, output: &OutputArgs) -> anyhow::
             ..Default::default()
         },
     });
+    judge(&setup, remote, facts, output)
+}
+
+/// The end of every hook run, once the pushed range is in the facts: settle what the
+/// ledger knows of earlier hints, judge, remember the hints given, and print.
+fn judge(
+    setup: &Setup,
+    remote: &str,
+    mut facts: crate::facts::Facts,
+    output: &OutputArgs,
+) -> anyhow::Result<bool> {
     crate::facts::hints::settle(
         &setup.ctx,
         setup.repo.as_ref().map(|r| r.git_dir.as_path()),
@@ -80,7 +91,7 @@ pub(crate) fn pre_push(remote: &str, url: &str, output: &OutputArgs) -> anyhow::
     );
     facts.unchecked.extend(files::take_skipped());
     let report = setup.hook_report(&facts);
-    remember_hints(&setup, &facts, &report);
+    remember_hints(setup, &facts, &report);
     tell_skipped(&facts, &report, output);
     emit(output, &facts, &report, true)
 }
@@ -192,15 +203,5 @@ fn run(
     let mut facts = setup.facts(stage, vec![remote.to_owned()], url);
     let dirs = pushed::guarded_dirs(&facts);
     facts.pushed = Some(range(&setup, remote, updates.len(), &updates, &dirs));
-    crate::facts::hints::settle(
-        &setup.ctx,
-        setup.repo.as_ref().map(|r| r.git_dir.as_path()),
-        remote,
-        &mut facts,
-    );
-    facts.unchecked.extend(files::take_skipped());
-    let report = setup.hook_report(&facts);
-    remember_hints(&setup, &facts, &report);
-    tell_skipped(&facts, &report, output);
-    emit(output, &facts, &report, true)
+    judge(&setup, remote, facts, output)
 }
