@@ -146,3 +146,13 @@ pub(crate) fn cli_token(variable: &str, secret: &str) -> super::env::CliToken {
         shape: Shape::of(secret),
     }
 }
+
+/// What the hook saw of a one-ref push that changes a GitHub workflow file.
+pub(crate) fn workflow_push() -> super::pushed::Pushed {
+    super::pushed::Pushed {
+        refs: 1,
+        workflow_files: vec![".github/workflows/ci.yml".into()],
+        probe_error: None,
+        ..Default::default()
+    }
+}

@@ -113,12 +113,7 @@ mod tests {
         f.stage = Stage::PrePush;
         f.remotes[0].urls[0].authenticated_now = true;
         assert!(severities(&WORKFLOW_SCOPE_UNKNOWN, &f).is_empty());
-        f.pushed = Some(crate::facts::pushed::Pushed {
-            refs: 1,
-            workflow_files: vec![".github/workflows/ci.yml".into()],
-            probe_error: None,
-            ..Default::default()
-        });
+        f.pushed = Some(workflow_push());
         assert_eq!(severities(&WORKFLOW_SCOPE_UNKNOWN, &f), vec![Warning]);
         let mut f2 = with_store("https://bitbucket.org/a/b.git", Some("alice"), ATATT);
         f2.pushed = f.pushed.clone();
@@ -132,18 +127,13 @@ mod tests {
             Some("alice"),
             "correct horse battery staple",
         );
-        f.pushed = Some(crate::facts::pushed::Pushed {
-            refs: 1,
-            workflow_files: vec![".github/workflows/ci.yml".into()],
-            probe_error: None,
-            ..Default::default()
-        });
+        f.pushed = Some(workflow_push());
         assert!(severities(&WORKFLOW_SCOPE_UNKNOWN, &f).is_empty());
     }
 
     #[test]
     fn silent_once_that_credential_pushed_a_workflow_change_there() {
-        use crate::facts::pushed::{Proven, Pushed};
+        use crate::facts::pushed::Proven;
         let mut f = with_store("https://github.com/a/b.git", Some("alice"), GHP);
         f.stage = Stage::PrePush;
         f.remotes[0].urls[0].authenticated_now = true;
@@ -155,11 +145,7 @@ mod tests {
             path: ".github/workflows/".into(),
         };
         let url = f.remotes[0].urls[0].url.display.clone();
-        let mut pushed = Pushed {
-            refs: 1,
-            workflow_files: vec![".github/workflows/ci.yml".into()],
-            ..Default::default()
-        };
+        let mut pushed = workflow_push();
         // Another credential, or the same one on another URL, proves nothing here.
         pushed.proven = vec![proven("bob-id", &url), proven("alice-id", "https://github.com/a/c.git")];
         f.pushed = Some(pushed.clone());

@@ -248,12 +248,7 @@ mod tests {
         )];
         assert!(severities(&TOKEN_FOR_OTHER_PROVIDER, &f).is_empty());
         f.stage = Stage::PrePush;
-        f.pushed = Some(crate::facts::pushed::Pushed {
-            refs: 1,
-            workflow_files: vec![".github/workflows/ci.yml".into()],
-            probe_error: None,
-            ..Default::default()
-        });
+        f.pushed = Some(workflow_push());
         assert_eq!(severities(&WORKFLOW_SCOPE_UNKNOWN, &f), vec![Warning]);
         // glab reads GITLAB_TOKEN only for GitLab.
         let mut g = with_push_url("https://gitlab.com/a/b.git");
