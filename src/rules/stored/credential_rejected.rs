@@ -134,6 +134,15 @@ mod tests {
     use crate::rules::support::samples::{ATATT, ATBB, GHP};
     use crate::rules::testing::{diagnose, fix_commands};
 
+    /// The cause of the one finding.
+    fn cause_of(f: &Facts) -> String {
+        diagnose(&CREDENTIAL_REJECTED, f)[0]
+            .finding
+            .cause
+            .clone()
+            .unwrap_or_default()
+    }
+
     fn rejected(f: &mut Facts, user: Option<&str>, secret: &str) {
         f.stage = Stage::Guard;
         f.rejected = Some(Rejected {
@@ -161,22 +170,10 @@ mod tests {
         assert!(!format!("{:?}", d[0].finding).contains("0123456789abcdef"));
 
         rejected(&mut f, Some("alice@example.com"), ATATT);
-        let d = diagnose(&CREDENTIAL_REJECTED, &f);
-        assert!(d[0]
-            .finding
-            .cause
-            .as_deref()
-            .unwrap_or("")
-            .contains("email"));
+        assert!(cause_of(&f).contains("email"), "{}", cause_of(&f));
 
         rejected(&mut f, Some("alice"), GHP);
-        let d = diagnose(&CREDENTIAL_REJECTED, &f);
-        assert!(d[0]
-            .finding
-            .cause
-            .as_deref()
-            .unwrap_or("")
-            .contains("GitHub token"));
+        assert!(cause_of(&f).contains("GitHub token"), "{}", cause_of(&f));
     }
 
     #[test]
@@ -199,14 +196,13 @@ mod tests {
         let oauth = "Zq3kV9wLr2bXy7nT0pQm4sJd8fHc1gAe5uKo6iWz-Yx_B";
         let mut f = with_store("https://bitbucket.org/a/b.git", Some("alice"), ATATT);
         rejected(&mut f, Some("alice"), oauth);
-        let cause = |f: &Facts| diagnose(&CREDENTIAL_REJECTED, f)[0].finding.cause.clone().unwrap_or_default();
-        assert!(cause(&f).contains("account passwords"), "{}", cause(&f));
+        assert!(cause_of(&f).contains("account passwords"), "{}", cause_of(&f));
         https_mut(&mut f).helpers.push(helper(
             HelperKind::Manager,
             Program::Found { path: "/x".into() },
             Answer::Maybe,
         ));
-        let with_gcm = cause(&f);
+        let with_gcm = cause_of(&f);
         assert!(!with_gcm.contains("account passwords") && with_gcm.contains("expired or revoked"), "{with_gcm}");
     }
 
