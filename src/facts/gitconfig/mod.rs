@@ -49,6 +49,18 @@ impl Scope {
         }
     }
 
+    /// Where git reads this scope's files in its order (system, global, local, worktree);
+    /// `None` for `git -c` and the environment, which are not files in that order.
+    pub(crate) fn file_order(self) -> Option<u8> {
+        match self {
+            Scope::System => Some(0),
+            Scope::Global => Some(1),
+            Scope::Local => Some(2),
+            Scope::Worktree => Some(3),
+            Scope::Command | Scope::Unknown => None,
+        }
+    }
+
     /// The `git config` flag that writes to this scope.
     pub(crate) fn flag(self) -> &'static str {
         match self {

@@ -107,15 +107,10 @@ fn conflicting_stored_accounts(facts: &Facts) -> Vec<Finding> {
 
 /// Whether git reads `b`'s file after `a`'s: system, global, local, worktree.
 fn read_later(a: &Helper, b: &Helper) -> bool {
-    use crate::facts::gitconfig::Scope::*;
-    let rank = |h: &Helper| match h.source.scope {
-        System => Some(0),
-        Global => Some(1),
-        Local => Some(2),
-        Worktree => Some(3),
-        Command | Unknown => None,
-    };
-    matches!((rank(a), rank(b)), (Some(x), Some(y)) if y > x)
+    matches!(
+        (a.source.scope.file_order(), b.source.scope.file_order()),
+        (Some(x), Some(y)) if y > x
+    )
 }
 
 fn place(h: &Helper) -> String {
